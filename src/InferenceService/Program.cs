@@ -1,6 +1,20 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.MapGet("/", () => "InferenceService");
-app.Run();
+using InferenceService.Apis;
+using InferenceService.Hosting;
 
+if (ProvisionCommand.IsRequested(args))
+{
+    return ProvisionCommand.Run(args);
+}
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddInferenceServiceDefaults();
+
+var app = builder.Build();
+app.UseInferenceServiceDefaults();
+app.MapHealthApi();
+app.MapV2Api();
+app.Run();
+return 0;
+
+/// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

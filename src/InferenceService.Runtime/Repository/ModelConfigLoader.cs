@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Text.Json;
+using InferenceService.Runtime.Tensors;
+
+namespace InferenceService.Runtime.Repository;
+
+/// <summary>Reads and validates <c>models/&lt;name&gt;/config.json</c>; every error names the file, the field and the expected value.</summary>
+public static class ModelConfigLoader
+{
+    public const string ConfigFileName = "config.json";
+    public const string ModelFileName = "model.onnx";
+
+    private static readonly string[] Providers = ["cuda", "cpu"];
+    private static readonly string[] OptimizationLevels = ["disabled", "basic", "extended", "all"];
+
+    public static ModelConfig Load(string modelDir)
+    {
+        var path = Path.Combine(modelDir, ConfigFileName);
+        if (!File.Exists(path))
+        {
+            throw new ModelConfigException(path, "$", "a config.json in every model folder", "no such file");
+        }
+
+        ModelConfig? config;
+        try
+        {
+            config = JsonSerializer.Deserialize<ModelConfig>(File.ReadAllBytes(path), RepositoryJson.Options);
+        }
+        catch (JsonException e)
+        {
+            throw new ModelConfigException(path, e.Path ?? "$", "valid config JSON (snake_case fields of a model config)", e.Message);
+        }
+
+        if (config is null)
+        {
+            throw new ModelConfigException(path, "$", "an object", "null");
+        }
+
+        Validate(path, config);
+        return config;
+    }
+
+    /// <summary>The numbered version folders present under the model folder.</summary>
+    public static IReadOnlyList<long> FindVersions(string modelDir) =>
+        Directory.EnumerateDirectories(modelDir)
+            .Select(Path.GetFileName)
+            .Select(n => long.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v > 0 ? v : 0)
+            .Where(v => v > 0)
+            .Order()
+            .ToList();
+
+    public static void Validate(string path, ModelConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        Require(path, "platform", config.Platform == "onnxruntime_onnx", "\"onnxruntime_onnx\"", Quote(config.Platform));
+        Require(path, "max_batch_size", config.MaxBatchSize >= 0, "an integer >= 0", Str(config.MaxBatchSize));
+        Require(path, "inputs", config.Inputs.Count > 0, "at least one input", "none");
+        Require(path, "outputs", config.Outputs.Count > 0, "at least one output", "none");
+        ValidateTensors(path, "inputs", config.Inputs);
+        ValidateTensors(path, "outputs", config.Outputs);
+        Require(path, "instance_count", config.InstanceCount is >= 1 and <= 64, "an integer from 1 to 64", Str(config.InstanceCount));
+        Require(path, "execution_providers", config.ExecutionProviders.Count > 0, "a list such as [\"cuda\", \"cpu\"]", "an empty list");
+        for (var i = 0; i < config.ExecutionProviders.Count; i++)
+        {
+            var p = config.ExecutionProviders[i];
+            Require(path, $"execution_providers[{i}]", Providers.Contains(p), "one of cuda, cpu", Quote(p));
+        }
+
+        Require(path, "graph_optimization_level", OptimizationLevels.Contains(config.GraphOptimizationLevel),
+            "one of " + string.Join(", ", OptimizationLevels), Quote(config.GraphOptimizationLevel));
+        Require(path, "intra_op_threads", config.IntraOpThreads >= 0, "an integer >= 0 (0 = cores / instance_count)", Str(config.IntraOpThreads));
+
+        if (config.Warmup is { } warmup)
+        {
+            var maxBatch = Math.Max(1, config.MaxBatchSize);
+            Require(path, "warmup.batch_size", warmup.BatchSize >= 1 && warmup.BatchSize <= maxBatch, $"1 to {maxBatch}", Str(warmup.BatchSize));
+            Require(path, "warmup.runs", warmup.Runs is >= 1 and <= 100, "1 to 100", Str(warmup.Runs));
+            foreach (var (name, dims) in warmup.Dims)
+            {
+                var input = config.Inputs.FirstOrDefault(i => i.Name == name);
+                Require(path, $"warmup.dims.{name}", input is not null, "the name of an input: " + string.Join(", ", config.Inputs.Select(i => i.Name)), Quote(name));
+                Require(path, $"warmup.dims.{name}", dims.Length == input!.Dims.Count && dims.All(d => d >= 1),
+                    $"{input.Dims.Count} positive dims", TensorShape.Format(dims));
+            }
+        }
+
+        if (config.VersionPolicy is { } policy)
+        {
+            var set = (policy.Latest is null ? 0 : 1) + (policy.All is null ? 0 : 1) + (policy.Specific is null ? 0 : 1);
+            Require(path, "version_policy", set == 1, "exactly one of {\"latest\": N}, {\"all\": {}}, {\"specific\": [versions]}", $"{set} of them");
+            Require(path, "version_policy.latest", policy.Latest is null or >= 1, "an integer >= 1", Str(policy.Latest ?? 0));
+            Require(path, "version_policy.specific", policy.Specific is null || (policy.Specific.Count > 0 && policy.Specific.All(v => v >= 1)),
+                "a non-empty list of version numbers >= 1", policy.Specific is null ? "null" : "[" + string.Join(",", policy.Specific) + "]");
+        }
+
+        if (config.DynamicBatching is not null)
+        {
+            Require(path, "dynamic_batching", config.MaxBatchSize > 0, "max_batch_size > 0 for a model with dynamic_batching", $"max_batch_size {config.MaxBatchSize}");
+        }
+    }
+
+    private static void ValidateTensors(string path, string field, IReadOnlyList<TensorConfig> tensors)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < tensors.Count; i++)
+        {
+            var t = tensors[i];
+            var prefix = $"{field}[{i}]";
+            Require(path, prefix + ".name", !string.IsNullOrWhiteSpace(t.Name), "a non-empty name", Quote(t.Name));
+            Require(path, prefix + ".name", seen.Add(t.Name), "a unique name", $"'{t.Name}' twice");
+            Require(path, prefix + ".datatype", TensorDataTypes.TryParse(t.Datatype, out _), "one of " + TensorDataTypes.AllNames, Quote(t.Datatype));
+            Require(path, prefix + ".dims", t.Dims.All(d => d == -1 || d >= 1), "dims >= 1 or -1 (variable)", "[" + string.Join(",", t.Dims) + "]");
+        }
+    }
+
+    private static void Require(string path, string field, bool condition, string expected, string actual)
+    {
+        if (!condition)
+        {
+            throw new ModelConfigException(path, field, expected, actual);
+        }
+    }
+
+    private static string Quote(string? s) => s is null ? "null" : $"\"{s}\"";
+
+    private static string Str(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

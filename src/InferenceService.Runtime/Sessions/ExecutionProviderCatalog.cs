@@ -1,0 +1,68 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.ML.OnnxRuntime;
+
+namespace InferenceService.Runtime.Sessions;
+
+/// <summary>
+/// Appends the configured execution providers to session options, in order, CPU always last. A provider that
+/// cannot load (no CUDA 13 on this machine) is logged once with its reason and not tried again in this process.
+/// </summary>
+public sealed partial class ExecutionProviderCatalog(ILogger<ExecutionProviderCatalog> logger)
+{
+    public const string Cpu = "cpu";
+    public const string Cuda = "cuda";
+
+    private readonly ConcurrentDictionary<string, string> _failures = new(StringComparer.Ordinal);
+
+    /// <summary>Why a provider could not be used, for those that failed.</summary>
+    public IReadOnlyDictionary<string, string> Failures => _failures;
+
+    /// <summary>Appends the first provider that loads and returns its name ("cpu" when none does).</summary>
+    public string Configure(SessionOptions options, IReadOnlyList<string> preference, string modelName)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        foreach (var provider in preference)
+        {
+            if (provider == Cpu)
+            {
+                return Cpu;
+            }
+
+            if (_failures.ContainsKey(provider))
+            {
+                continue;
+            }
+
+            try
+            {
+                Append(options, provider);
+                return provider;
+            }
+            catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+            {
+                if (_failures.TryAdd(provider, e.Message))
+                {
+                    LogProviderUnavailable(provider, modelName, e.Message);
+                }
+            }
+        }
+
+        return Cpu;
+    }
+
+    private static void Append(SessionOptions options, string provider)
+    {
+        switch (provider)
+        {
+            case Cuda:
+                options.AppendExecutionProvider_CUDA(0);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(provider), provider, "unknown execution provider");
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Execution provider {Provider} is unavailable (first tried for model {Model}); models fall back to the next provider. Reason: {Reason}")]
+    private partial void LogProviderUnavailable(string provider, string model, string reason);
+}

@@ -1,0 +1,150 @@
+using System.Globalization;
+using InferenceService.Runtime.Inference;
+using InferenceService.Runtime.Protocol;
+using InferenceService.Runtime.Repository;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace InferenceService.Apis;
+
+/// <summary>The Open Inference Protocol (KServe V2) REST API, as Triton serves it.</summary>
+public static class V2Api
+{
+    public const string InferOperation = "V2ModelInfer";
+    public const string InferVersionOperation = "V2ModelVersionInfer";
+    private static readonly string[] Extensions = ["model_repository_index"];
+
+    public static IEndpointRouteBuilder MapV2Api(this IEndpointRouteBuilder app)
+    {
+        var v2 = app.MapGroup("/v2").WithTags("Open Inference Protocol (V2)");
+        v2.MapGet(string.Empty, ServerMetadata).WithName("V2ServerMetadata").WithSummary("Server metadata: name, version, extensions.");
+        v2.MapGet("/health/live", Live).WithName("V2ServerLive").WithSummary("200 while the process is up.");
+        v2.MapGet("/health/ready", Ready).WithName("V2ServerReady").WithSummary("200 when every model is ready, else 503.");
+        v2.MapGet("/models/{name}", (string name, ModelManager m) => ModelMetadata(name, null, m))
+            .WithName("V2ModelMetadata").WithSummary("Inputs, outputs, versions and execution provider of a model (newest ready version).");
+        v2.MapGet("/models/{name}/versions/{version}", ModelMetadata).WithName("V2ModelVersionMetadata").WithSummary("Metadata of one model version.");
+        v2.MapGet("/models/{name}/ready", (string name, ModelManager m) => ModelReady(name, null, m))
+            .WithName("V2ModelReady").WithSummary("200 when the model is ready, 503 when not, 404 when unknown.");
+        v2.MapGet("/models/{name}/versions/{version}/ready", ModelReady).WithName("V2ModelVersionReady").WithSummary("Readiness of one model version.");
+        v2.MapPost("/models/{name}/infer", (string name, HttpRequest request, ModelManager m) => Infer(name, null, request, m))
+            .WithName(InferOperation).WithSummary("Run inference (JSON tensors).")
+            .Produces<InferResponseBody>().Produces<V2Error>(StatusCodes.Status400BadRequest).Produces<V2Error>(StatusCodes.Status404NotFound)
+            .Produces<V2Error>(StatusCodes.Status413PayloadTooLarge).Produces<V2Error>(StatusCodes.Status503ServiceUnavailable);
+        v2.MapPost("/models/{name}/versions/{version}/infer", Infer)
+            .WithName(InferVersionOperation).WithSummary("Run inference on one model version.")
+            .Produces<InferResponseBody>().Produces<V2Error>(StatusCodes.Status400BadRequest).Produces<V2Error>(StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    private static Ok<ServerMetadataResponse> ServerMetadata() =>
+        TypedResults.Ok(new ServerMetadataResponse("inference-service", typeof(V2Api).Assembly.GetName().Version?.ToString(3) ?? "1.0.0", Extensions));
+
+    private static Ok Live() => TypedResults.Ok();
+
+    private static Results<Ok, JsonHttpResult<V2Error>> Ready(ModelManager manager) =>
+        manager.IsReady ? TypedResults.Ok() : Error(StatusCodes.Status503ServiceUnavailable, "Not every model is ready yet.");
+
+    private static Results<Ok<ModelMetadataResponse>, JsonHttpResult<V2Error>> ModelMetadata(string name, string? version, ModelManager manager)
+    {
+        if (!TryFind(name, version, manager, out var model, out var error))
+        {
+            return error;
+        }
+
+        var config = model.Config;
+        var batch = config.MaxBatchSize > 0;
+        var entry = manager.Models[name];
+        return TypedResults.Ok(new ModelMetadataResponse(
+            name,
+            entry.Versions.Select(v => v.Version.ToString(CultureInfo.InvariantCulture)).ToList(),
+            config.Platform,
+            config.Inputs.Select(t => new TensorMetadata(t.Name, t.Datatype, batch ? [-1, .. t.Dims] : t.Dims)).ToList(),
+            config.Outputs.Select(t => new TensorMetadata(t.Name, t.Datatype, batch ? [-1, .. t.Dims] : t.Dims)).ToList(),
+            new ModelMetadataParameters(model.State.ToString().ToUpperInvariant(), model.Reason, model.ExecutionProvider, model.Pool?.InstanceCount ?? 0, model.Pool?.IntraOpThreads ?? 0, config.MaxBatchSize)));
+    }
+
+    private static Results<Ok<ModelReadyResponse>, JsonHttpResult<V2Error>> ModelReady(string name, string? version, ModelManager manager)
+    {
+        if (!TryFind(name, version, manager, out var model, out var error))
+        {
+            return error;
+        }
+
+        var v = model.Version.ToString(CultureInfo.InvariantCulture);
+        return model.State == ModelState.Ready
+            ? TypedResults.Ok(new ModelReadyResponse(name, v, true))
+            : Error(StatusCodes.Status503ServiceUnavailable, $"Model '{name}' version {v} is not ready: {model.State}{(model.Reason is null ? string.Empty : " (" + model.Reason + ")")}.");
+    }
+
+    private static async Task<Results<V2InferResult, JsonHttpResult<V2Error>, EmptyHttpResult>> Infer(string name, string? version, HttpRequest request, ModelManager manager)
+    {
+        if (!TryFind(name, version, manager, out var model, out var error))
+        {
+            return error;
+        }
+
+        if (model.State != ModelState.Ready || model.Runner is null)
+        {
+            return Error(StatusCodes.Status503ServiceUnavailable, $"Model '{name}' version {model.Version} is not ready: {model.State}{(model.Reason is null ? string.Empty : " (" + model.Reason + ")")}.");
+        }
+
+        try
+        {
+            var body = await RequestBody.ReadAsync(request).ConfigureAwait(false);
+            var decoded = V2JsonRequestReader.Read(body);
+            var timeout = decoded.TimeoutMicroseconds is { } us ? TimeSpan.FromMicroseconds(us) : (TimeSpan?)null;
+            var validated = RequestValidator.Validate(name, model.Config, decoded.Inputs, decoded.Outputs, decoded.Priority, timeout);
+            var outputs = await model.Runner.InferAsync(validated, request.HttpContext.RequestAborted).ConfigureAwait(false);
+            return new V2InferResult(name, model.Version, decoded.Id, outputs);
+        }
+        catch (RequestBodyTooLargeException e)
+        {
+            return Error(StatusCodes.Status413PayloadTooLarge, e.Message);
+        }
+        catch (InferenceException e)
+        {
+            if (e.RetryAfterSeconds is { } retry)
+            {
+                request.HttpContext.Response.Headers.RetryAfter = retry.ToString(CultureInfo.InvariantCulture);
+            }
+
+            return Error(StatusOf(e.Kind), e.Message);
+        }
+        catch (OperationCanceledException) when (request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; nobody reads the answer.
+            return TypedResults.Empty;
+        }
+    }
+
+    internal static int StatusOf(InferenceErrorKind kind) => kind switch
+    {
+        InferenceErrorKind.BadRequest => StatusCodes.Status400BadRequest,
+        InferenceErrorKind.NotFound => StatusCodes.Status404NotFound,
+        InferenceErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        InferenceErrorKind.Timeout => StatusCodes.Status504GatewayTimeout,
+        _ => StatusCodes.Status500InternalServerError,
+    };
+
+    private static bool TryFind(string name, string? version, ModelManager manager, out ModelVersion model, out JsonHttpResult<V2Error> error)
+    {
+        long? number = null;
+        if (version is not null)
+        {
+            if (!long.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var v) || v < 1)
+            {
+                model = null!;
+                error = Error(StatusCodes.Status400BadRequest, $"Version '{version}' is not a version number (an integer >= 1).");
+                return false;
+            }
+
+            number = v;
+        }
+
+        var found = manager.Find(name, number, out var message);
+        model = found!;
+        error = found is null ? Error(StatusCodes.Status404NotFound, message!) : null!;
+        return found is not null;
+    }
+
+    private static JsonHttpResult<V2Error> Error(int status, string message) => TypedResults.Json(new V2Error(message), statusCode: status);
+}

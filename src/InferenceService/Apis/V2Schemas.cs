@@ -1,0 +1,40 @@
+using System.Text.Json;
+
+namespace InferenceService.Apis;
+
+// Wire shapes of the Open Inference Protocol, for the OpenAPI document and the metadata responses.
+// Infer bodies are read and written by the runtime's streaming codec, not by these records.
+
+/// <summary>An error: V2 routes answer <c>{"error": "..."}</c>.</summary>
+public sealed record V2Error(string Error);
+
+public sealed record ServerMetadataResponse(string Name, string Version, IReadOnlyList<string> Extensions);
+
+public sealed record TensorMetadata(string Name, string Datatype, IReadOnlyList<long> Shape);
+
+public sealed record ModelMetadataResponse(
+    string Name,
+    IReadOnlyList<string> Versions,
+    string Platform,
+    IReadOnlyList<TensorMetadata> Inputs,
+    IReadOnlyList<TensorMetadata> Outputs,
+    ModelMetadataParameters Parameters);
+
+/// <summary>Extra facts beyond the protocol: where the model runs and how it batches.</summary>
+public sealed record ModelMetadataParameters(string State, string? Reason, string ExecutionProvider, int InstanceCount, int IntraOpThreads, int MaxBatchSize);
+
+public sealed record ModelReadyResponse(string Name, string Version, bool Ready);
+
+public sealed record InferInputBody(string Name, IReadOnlyList<long> Shape, string Datatype, JsonElement Data, Dictionary<string, JsonElement>? Parameters = null);
+
+public sealed record InferRequestedOutputBody(string Name, Dictionary<string, JsonElement>? Parameters = null);
+
+public sealed record InferRequestBody(
+    IReadOnlyList<InferInputBody> Inputs,
+    string? Id = null,
+    IReadOnlyList<InferRequestedOutputBody>? Outputs = null,
+    Dictionary<string, JsonElement>? Parameters = null);
+
+public sealed record InferOutputBody(string Name, IReadOnlyList<long> Shape, string Datatype, JsonElement Data);
+
+public sealed record InferResponseBody(string ModelName, string ModelVersion, IReadOnlyList<InferOutputBody> Outputs, string? Id = null);

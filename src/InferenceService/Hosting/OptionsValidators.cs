@@ -1,0 +1,9 @@
+using Microsoft.Extensions.Options;
+
+namespace InferenceService.Hosting;
+
+[OptionsValidator]
+internal sealed partial class ModelRepositoryOptionsValidator : IValidateOptions<ModelRepositoryOptions>;
+
+[OptionsValidator]
+internal sealed partial class LimitsOptionsValidator : IValidateOptions<LimitsOptions>;

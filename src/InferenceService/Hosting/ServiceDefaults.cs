@@ -1,0 +1,59 @@
+using InferenceService.Runtime.Repository;
+using InferenceService.Runtime.Repository.Provisioning;
+using InferenceService.Runtime.Sessions;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace InferenceService.Hosting;
+
+/// <summary>Everything the host wires up, in one place: options, the model repository, health, OpenAPI, limits.</summary>
+public static class ServiceDefaults
+{
+    public static WebApplicationBuilder AddInferenceServiceDefaults(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptionsWithValidateOnStart<ModelRepositoryOptions>().BindConfiguration(ModelRepositoryOptions.Section);
+        services.AddSingleton<IValidateOptions<ModelRepositoryOptions>, ModelRepositoryOptionsValidator>();
+        services.AddOptionsWithValidateOnStart<LimitsOptions>().BindConfiguration(LimitsOptions.Section);
+        services.AddSingleton<IValidateOptions<LimitsOptions>, LimitsOptionsValidator>();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ExecutionProviderCatalog>();
+        services.AddSingleton<SessionPoolFactory>();
+        services.AddSingleton<ModelProvisioner>();
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<ModelRepositoryOptions>>().Value;
+            var root = sp.GetRequiredService<IHostEnvironment>().ContentRootPath;
+            return new ModelRepositorySettings(Path.GetFullPath(Path.Combine(root, options.Path)), options.PackagesRoot);
+        });
+        services.AddSingleton<ModelManager>();
+        services.AddHostedService<ModelLoaderService>();
+
+        services.AddHealthChecks()
+            .AddCheck<ModelsReadyHealthCheck>("models", tags: [HealthTags.Ready])
+            .AddCheck<StartupHealthCheck>("startup", tags: [HealthTags.Startup]);
+
+        services.AddProblemDetails();
+        services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiDocumentInfo>().AddOperationTransformer<OpenApiExamples>());
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+            kestrel.Limits.MaxRequestBodySize = context.Configuration.GetSection(LimitsOptions.Section).Get<LimitsOptions>()?.MaxRequestBodyBytes ?? new LimitsOptions().MaxRequestBodyBytes);
+        return builder;
+    }
+
+    public static WebApplication UseInferenceServiceDefaults(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapOpenApi();
+        app.UseSwaggerUI(o =>
+        {
+            o.SwaggerEndpoint("/openapi/v1.json", "InferenceService v1");
+            o.RoutePrefix = "swagger";
+        });
+        return app;
+    }
+}
