@@ -20,6 +20,7 @@ public sealed partial class ModelManager(
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<ModelManager>();
     private volatile IReadOnlyDictionary<string, ModelEntry> _models = new Dictionary<string, ModelEntry>();
+    private readonly TaskCompletionSource _startup = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _startupComplete;
 
     public string RepositoryPath => settings.Path;
@@ -28,6 +29,9 @@ public sealed partial class ModelManager(
 
     /// <summary>True once the first load attempt of every model has finished (successfully or not).</summary>
     public bool StartupComplete => _startupComplete;
+
+    /// <summary>Completes when <see cref="StartupComplete"/> turns true.</summary>
+    public Task Startup => _startup.Task;
 
     public bool IsReady => _startupComplete && _models.Values.All(m => m.Versions.Count > 0 && m.Versions.All(v => v.State == ModelState.Ready));
 
@@ -88,6 +92,7 @@ public sealed partial class ModelManager(
         finally
         {
             _startupComplete = true;
+            _startup.TrySetResult();
         }
     }
 
