@@ -1,18 +1,19 @@
 using System.Buffers;
-using System.IO.Pipelines;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace InferenceService.Apis;
 
 /// <summary>Reads a whole request body, turning Kestrel's size limit into <see cref="RequestBodyTooLargeException"/>.</summary>
 internal static class RequestBody
 {
-    public static async Task<ReadOnlyMemory<byte>> ReadAsync(HttpRequest request)
+    /// <summary>
+    /// Kestrel enforces the same limit, but not every server does (the test server doesn't), so the reader also
+    /// counts: a client never gets more than <paramref name="limit"/> bytes buffered.
+    /// </summary>
+    public static async Task<ReadOnlyMemory<byte>> ReadAsync(HttpRequest request, long limit)
     {
-        var limit = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
-        if (request.ContentLength is { } length && limit is { } max && length > max)
+        if (request.ContentLength is { } length && length > limit)
         {
-            throw new RequestBodyTooLargeException(max);
+            throw new RequestBodyTooLargeException(limit);
         }
 
         var reader = request.BodyReader;
@@ -23,9 +24,19 @@ internal static class RequestBody
                 var result = await reader.ReadAsync(request.HttpContext.RequestAborted).ConfigureAwait(false);
                 if (result.IsCompleted)
                 {
+                    if (result.Buffer.Length > limit)
+                    {
+                        throw new RequestBodyTooLargeException(limit);
+                    }
+
                     var bytes = result.Buffer.ToArray();
                     reader.AdvanceTo(result.Buffer.End);
                     return bytes;
+                }
+
+                if (result.Buffer.Length > limit)
+                {
+                    throw new RequestBodyTooLargeException(limit);
                 }
 
                 reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
@@ -33,7 +44,7 @@ internal static class RequestBody
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            throw new RequestBodyTooLargeException(limit ?? 0);
+            throw new RequestBodyTooLargeException(limit);
         }
     }
 }

@@ -2,7 +2,9 @@ using System.Globalization;
 using InferenceService.Runtime.Inference;
 using InferenceService.Runtime.Protocol;
 using InferenceService.Runtime.Repository;
+using InferenceService.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace InferenceService.Apis;
 
@@ -25,7 +27,7 @@ public static class V2Api
         v2.MapGet("/models/{name}/ready", (string name, ModelManager m) => ModelReady(name, null, m))
             .WithName("V2ModelReady").WithSummary("200 when the model is ready, 503 when not, 404 when unknown.");
         v2.MapGet("/models/{name}/versions/{version}/ready", ModelReady).WithName("V2ModelVersionReady").WithSummary("Readiness of one model version.");
-        v2.MapPost("/models/{name}/infer", (string name, HttpRequest request, ModelManager m) => Infer(name, null, request, m))
+        v2.MapPost("/models/{name}/infer", (string name, HttpRequest request, ModelManager m, IOptions<LimitsOptions> l) => Infer(name, null, request, m, l))
             .WithName(InferOperation).WithSummary("Run inference (JSON tensors).")
             .Produces<InferResponseBody>().Produces<V2Error>(StatusCodes.Status400BadRequest).Produces<V2Error>(StatusCodes.Status404NotFound)
             .Produces<V2Error>(StatusCodes.Status413PayloadTooLarge).Produces<V2Error>(StatusCodes.Status503ServiceUnavailable);
@@ -75,7 +77,7 @@ public static class V2Api
             : Error(StatusCodes.Status503ServiceUnavailable, $"Model '{name}' version {v} is not ready: {model.State}{(model.Reason is null ? string.Empty : " (" + model.Reason + ")")}.");
     }
 
-    private static async Task<Results<V2InferResult, JsonHttpResult<V2Error>, EmptyHttpResult>> Infer(string name, string? version, HttpRequest request, ModelManager manager)
+    private static async Task<Results<V2InferResult, JsonHttpResult<V2Error>, EmptyHttpResult>> Infer(string name, string? version, HttpRequest request, ModelManager manager, IOptions<LimitsOptions> limits)
     {
         if (!TryFind(name, version, manager, out var model, out var error))
         {
@@ -89,7 +91,7 @@ public static class V2Api
 
         try
         {
-            var body = await RequestBody.ReadAsync(request).ConfigureAwait(false);
+            var body = await RequestBody.ReadAsync(request, limits.Value.MaxRequestBodyBytes).ConfigureAwait(false);
             var decoded = V2JsonRequestReader.Read(body);
             var timeout = decoded.TimeoutMicroseconds is { } us ? TimeSpan.FromMicroseconds(us) : (TimeSpan?)null;
             var validated = RequestValidator.Validate(name, model.Config, decoded.Inputs, decoded.Outputs, decoded.Priority, timeout);
