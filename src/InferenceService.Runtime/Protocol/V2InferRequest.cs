@@ -15,4 +15,12 @@ public sealed record V2InferRequest
     public int? Priority { get; init; }
 
     public long? TimeoutMicroseconds { get; init; }
+
+    /// <summary>Outputs to return as binary data (their own <c>binary_data</c> parameter).</summary>
+    public IReadOnlySet<string> BinaryOutputs { get; init; } = new HashSet<string>();
+
+    /// <summary>The request's <c>binary_data_output</c> parameter: every output as binary data.</summary>
+    public bool AllOutputsBinary { get; init; }
+
+    public bool IsBinaryOutput(string name) => AllOutputsBinary || BinaryOutputs.Contains(name);
 }

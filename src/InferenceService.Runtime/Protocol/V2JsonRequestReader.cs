@@ -14,7 +14,11 @@ public static class V2JsonRequestReader
 {
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
 
-    public static V2InferRequest Read(ReadOnlyMemory<byte> body)
+    /// <summary>
+    /// Decodes the JSON part of a request; inputs whose parameters carry <c>binary_data_size</c> take their data,
+    /// in order, from <paramref name="binary"/> (the binary tensor data extension), which must be used up exactly.
+    /// </summary>
+    public static V2InferRequest Read(ReadOnlyMemory<byte> body, ReadOnlyMemory<byte> binary = default)
     {
         JsonDocument document;
         try
@@ -47,10 +51,18 @@ public static class V2JsonRequestReader
 
             var inputs = new List<Tensor>(inputsElement.GetArrayLength());
             var index = 0;
+            var offset = 0;
             foreach (var input in inputsElement.EnumerateArray())
             {
-                inputs.Add(ReadInput(input, index++));
+                inputs.Add(ReadInput(input, index++, binary.Span, ref offset));
             }
+
+            if (offset != binary.Length)
+            {
+                throw Bad($"The binary part has {binary.Length} bytes but the inputs' binary_data_size add up to {offset}.");
+            }
+
+            var binaryOutputs = new HashSet<string>(StringComparer.Ordinal);
 
             List<string>? outputs = null;
             if (root.TryGetProperty("outputs", out var outputsElement))
@@ -69,17 +81,24 @@ public static class V2JsonRequestReader
                     }
 
                     outputs.Add(name.GetString()!);
+                    if (output.TryGetProperty("parameters", out var outputParameters) && IsTrue(outputParameters, "binary_data"))
+                    {
+                        binaryOutputs.Add(name.GetString()!);
+                    }
                 }
             }
 
             int? priority = null;
             long? timeout = null;
+            var allBinary = false;
             if (root.TryGetProperty("parameters", out var parameters))
             {
                 if (parameters.ValueKind != JsonValueKind.Object)
                 {
                     throw Bad("\"parameters\" must be an object.");
                 }
+
+                allBinary = IsTrue(parameters, "binary_data_output");
 
                 if (parameters.TryGetProperty("priority", out var p))
                 {
@@ -92,11 +111,28 @@ public static class V2JsonRequestReader
                 }
             }
 
-            return new V2InferRequest { Id = id, Inputs = inputs, Outputs = outputs, Priority = priority == 0 ? null : priority, TimeoutMicroseconds = timeout == 0 ? null : timeout };
+            return new V2InferRequest
+            {
+                Id = id,
+                Inputs = inputs,
+                Outputs = outputs,
+                Priority = priority == 0 ? null : priority,
+                TimeoutMicroseconds = timeout == 0 ? null : timeout,
+                BinaryOutputs = binaryOutputs,
+                AllOutputsBinary = allBinary,
+            };
         }
     }
 
-    private static Tensor ReadInput(JsonElement input, int index)
+    private static bool IsTrue(JsonElement parameters, string name) =>
+        parameters.ValueKind == JsonValueKind.Object && parameters.TryGetProperty(name, out var value) && value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw Bad($"parameters.{name} must be true or false."),
+        };
+
+    private static Tensor ReadInput(JsonElement input, int index, ReadOnlySpan<byte> binary, ref int offset)
     {
         if (input.ValueKind != JsonValueKind.Object)
         {
@@ -111,15 +147,38 @@ public static class V2JsonRequestReader
             throw Bad($"{where}: unknown datatype \"{typeName}\"; expected one of {TensorDataTypes.AllNames}.");
         }
 
-        if (type is TensorDataType.Fp16 or TensorDataType.Bf16)
-        {
-            throw Bad($"{where}: {typeName} tensors cannot be sent as JSON numbers; send them with the binary tensor data extension.");
-        }
-
         var shape = ReadShape(input, where);
         if (!TensorShape.TryGetElementCount(shape, out var count))
         {
             throw Bad($"{where}: shape {TensorShape.Format(shape)} is too large (more than {Array.MaxLength} elements).");
+        }
+
+        if (input.TryGetProperty("parameters", out var parameters) && parameters.ValueKind == JsonValueKind.Object
+            && parameters.TryGetProperty("binary_data_size", out var sizeElement))
+        {
+            if (sizeElement.ValueKind != JsonValueKind.Number || !sizeElement.TryGetInt32(out var size) || size < 0)
+            {
+                throw Bad($"{where}: parameters.binary_data_size must be a non-negative integer.");
+            }
+
+            if (size > binary.Length - offset)
+            {
+                throw Bad($"{where}: binary_data_size {size} exceeds the {binary.Length - offset} bytes left in the binary part (truncated body?).");
+            }
+
+            if (input.TryGetProperty("data", out _))
+            {
+                throw Bad($"{where}: give either \"data\" or parameters.binary_data_size, not both.");
+            }
+
+            var decoded = BinaryTensorData.Decode(type, count, binary.Slice(offset, size), where);
+            offset += size;
+            return new Tensor(name, type, shape, decoded);
+        }
+
+        if (type is TensorDataType.Fp16 or TensorDataType.Bf16)
+        {
+            throw Bad($"{where}: {typeName} tensors cannot be sent as JSON numbers; send them with the binary tensor data extension.");
         }
 
         if (!input.TryGetProperty("data", out var data))

@@ -6,7 +6,8 @@ namespace InferenceService.Runtime.Protocol;
 /// <summary>Writes a V2 infer response. Floats use the shortest text that round-trips; non-finite values are written as strings.</summary>
 public static class V2JsonResponseWriter
 {
-    public static void Write(Utf8JsonWriter writer, string modelName, long modelVersion, string? id, IReadOnlyList<Tensor> outputs)
+    /// <summary>Writes the response; outputs for which <paramref name="isBinary"/> is true get <c>binary_data_size</c> instead of data.</summary>
+    public static void Write(Utf8JsonWriter writer, string modelName, long modelVersion, string? id, IReadOnlyList<Tensor> outputs, Func<string, bool>? isBinary = null)
     {
         ArgumentNullException.ThrowIfNull(writer);
         writer.WriteStartObject();
@@ -30,8 +31,18 @@ public static class V2JsonResponseWriter
             }
 
             writer.WriteEndArray();
-            writer.WritePropertyName("data");
-            WriteData(writer, output);
+            if (isBinary?.Invoke(output.Name) == true)
+            {
+                writer.WriteStartObject("parameters");
+                writer.WriteNumber("binary_data_size", BinaryTensorData.SizeOf(output));
+                writer.WriteEndObject();
+            }
+            else
+            {
+                writer.WritePropertyName("data");
+                WriteData(writer, output);
+            }
+
             writer.WriteEndObject();
         }
 

@@ -92,11 +92,11 @@ public static class V2Api
         try
         {
             var body = await RequestBody.ReadAsync(request, limits.Value.MaxRequestBodyBytes).ConfigureAwait(false);
-            var decoded = V2JsonRequestReader.Read(body);
+            var decoded = Decode(name, model, request, body);
             var timeout = decoded.TimeoutMicroseconds is { } us ? TimeSpan.FromMicroseconds(us) : (TimeSpan?)null;
             var validated = RequestValidator.Validate(name, model.Config, decoded.Inputs, decoded.Outputs, decoded.Priority, timeout);
             var outputs = await model.Runner.InferAsync(validated, request.HttpContext.RequestAborted).ConfigureAwait(false);
-            return new V2InferResult(name, model.Version, decoded.Id, outputs);
+            return new V2InferResult(name, model.Version, decoded, outputs);
         }
         catch (RequestBodyTooLargeException e)
         {
@@ -116,6 +116,24 @@ public static class V2Api
             // The client went away; nobody reads the answer.
             return TypedResults.Empty;
         }
+    }
+
+    /// <summary>JSON, JSON header + binary tensors, or a raw binary body, per the Inference-Header-Content-Length header.</summary>
+    private static V2InferRequest Decode(string name, ModelVersion model, HttpRequest request, ReadOnlyMemory<byte> body)
+    {
+        if (!request.Headers.TryGetValue(V2InferResult.HeaderLengthName, out var value))
+        {
+            return V2JsonRequestReader.Read(body);
+        }
+
+        if (!int.TryParse(value.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var headerLength) || headerLength > body.Length)
+        {
+            throw InferenceException.BadRequest($"{V2InferResult.HeaderLengthName} must be an integer from 0 to the body length {body.Length}, got '{value}'.");
+        }
+
+        return headerLength == 0
+            ? RawBinaryRequest.Build(name, model.Config, body.Span)
+            : V2JsonRequestReader.Read(body[..headerLength], body[headerLength..]);
     }
 
     internal static int StatusOf(InferenceErrorKind kind) => kind switch

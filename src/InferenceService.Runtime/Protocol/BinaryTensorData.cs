@@ -1,0 +1,156 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Text;
+using InferenceService.Runtime.Inference;
+using InferenceService.Runtime.Tensors;
+using Microsoft.ML.OnnxRuntime;
+
+namespace InferenceService.Runtime.Protocol;
+
+/// <summary>
+/// The binary tensor data extension's element encoding: fixed-size types as little-endian raw bytes (BOOL one byte),
+/// BYTES as a 4-byte little-endian length followed by the bytes, for each element.
+/// </summary>
+public static class BinaryTensorData
+{
+    /// <summary>Decodes <paramref name="bytes"/> as <paramref name="count"/> elements; a length that doesn't add up is a 400.</summary>
+    public static Array Decode(TensorDataType type, int count, ReadOnlySpan<byte> bytes, string where)
+    {
+        if (type == TensorDataType.Bytes)
+        {
+            return DecodeStrings(count, bytes, where);
+        }
+
+        var size = type.ElementSize();
+        if ((long)count * size != bytes.Length)
+        {
+            throw InferenceException.BadRequest($"{where}: {count} {type.ToWireName()} elements need {(long)count * size} bytes, binary data has {bytes.Length}.");
+        }
+
+        return type switch
+        {
+            TensorDataType.Bool => DecodeBools(bytes, where),
+            TensorDataType.UInt8 => bytes.ToArray(),
+            TensorDataType.UInt16 => Cast<ushort>(bytes),
+            TensorDataType.UInt32 => Cast<uint>(bytes),
+            TensorDataType.UInt64 => Cast<ulong>(bytes),
+            TensorDataType.Int8 => Cast<sbyte>(bytes),
+            TensorDataType.Int16 => Cast<short>(bytes),
+            TensorDataType.Int32 => Cast<int>(bytes),
+            TensorDataType.Int64 => Cast<long>(bytes),
+            TensorDataType.Fp16 => Cast<Float16>(bytes),
+            TensorDataType.Bf16 => Cast<BFloat16>(bytes),
+            TensorDataType.Fp32 => Cast<float>(bytes),
+            TensorDataType.Fp64 => Cast<double>(bytes),
+            _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
+        };
+    }
+
+    /// <summary>Writes the tensor's elements in the extension's encoding.</summary>
+    public static void Encode(Tensor tensor, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        ArgumentNullException.ThrowIfNull(output);
+        switch (tensor.Data)
+        {
+            case string[] strings:
+                foreach (var s in strings)
+                {
+                    var length = Encoding.UTF8.GetByteCount(s);
+                    var span = output.GetSpan(4 + length);
+                    BinaryPrimitives.WriteUInt32LittleEndian(span, (uint)length);
+                    Encoding.UTF8.GetBytes(s, span[4..]);
+                    output.Advance(4 + length);
+                }
+
+                break;
+            case bool[] bools:
+                var target = output.GetSpan(bools.Length);
+                for (var i = 0; i < bools.Length; i++)
+                {
+                    target[i] = bools[i] ? (byte)1 : (byte)0;
+                }
+
+                output.Advance(bools.Length);
+                break;
+            default:
+                output.Write(RawBytes(tensor));
+                break;
+        }
+    }
+
+    /// <summary>The encoded size of the tensor in bytes.</summary>
+    public static long SizeOf(Tensor tensor)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        return tensor.Data is string[] strings ? strings.Sum(s => 4L + Encoding.UTF8.GetByteCount(s)) : (long)tensor.ElementCount * tensor.DataType.ElementSize();
+    }
+
+    private static ReadOnlySpan<byte> RawBytes(Tensor tensor) => tensor.Data switch
+    {
+        byte[] a => a,
+        sbyte[] a => MemoryMarshal.AsBytes(a.AsSpan()),
+        ushort[] a => MemoryMarshal.AsBytes(a.AsSpan()),
+        short[] a => MemoryMarshal.AsBytes(a.AsSpan()),
+        uint[] a => MemoryMarshal.AsBytes(a.AsSpan()),
+        int[] a => MemoryMarshal.AsBytes(a.AsSpan()),
+        ulong[] a => MemoryMarshal.AsBytes(a.AsSpan()),
+        long[] a => MemoryMarshal.AsBytes(a.AsSpan()),
+        float[] a => MemoryMarshal.AsBytes(a.AsSpan()),
+        double[] a => MemoryMarshal.AsBytes(a.AsSpan()),
+        Float16[] a => MemoryMarshal.AsBytes(a.AsSpan()),
+        BFloat16[] a => MemoryMarshal.AsBytes(a.AsSpan()),
+        _ => throw new NotSupportedException(tensor.DataType.ToString()),
+    };
+
+    // The wire format is little-endian; so is every platform ONNX Runtime ships for.
+    private static T[] Cast<T>(ReadOnlySpan<byte> bytes)
+        where T : unmanaged => MemoryMarshal.Cast<byte, T>(bytes).ToArray();
+
+    private static bool[] DecodeBools(ReadOnlySpan<byte> bytes, string where)
+    {
+        var result = new bool[bytes.Length];
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            result[i] = bytes[i] switch
+            {
+                0 => false,
+                1 => true,
+                _ => throw InferenceException.BadRequest($"{where}: BOOL element {i} is byte {bytes[i]}, expected 0 or 1."),
+            };
+        }
+
+        return result;
+    }
+
+    private static string[] DecodeStrings(int count, ReadOnlySpan<byte> bytes, string where)
+    {
+        var result = new string[count];
+        var offset = 0;
+        for (var i = 0; i < count; i++)
+        {
+            if (bytes.Length - offset < 4)
+            {
+                throw InferenceException.BadRequest($"{where}: BYTES element {i} needs a 4-byte length, only {bytes.Length - offset} bytes are left.");
+            }
+
+            var length = BinaryPrimitives.ReadUInt32LittleEndian(bytes[offset..]);
+            offset += 4;
+            if (length > (uint)(bytes.Length - offset))
+            {
+                throw InferenceException.BadRequest($"{where}: BYTES element {i} declares {length} bytes, only {bytes.Length - offset} are left.");
+            }
+
+            result[i] = Encoding.UTF8.GetString(bytes.Slice(offset, (int)length));
+            offset += (int)length;
+        }
+
+        if (offset != bytes.Length)
+        {
+            throw InferenceException.BadRequest($"{where}: {count} BYTES elements use {offset} bytes, binary data has {bytes.Length}.");
+        }
+
+        return result;
+    }
+}
