@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using System.Collections.Concurrent;
 using System.Globalization;
 using InferenceService.Runtime.Inference;
 using InferenceService.Runtime.Repository.Provisioning;
@@ -8,8 +8,10 @@ using Microsoft.Extensions.Logging;
 namespace InferenceService.Runtime.Repository;
 
 /// <summary>
-/// The model repository in memory: validates every config at start-up (fail fast), provisions pretrained
-/// weights, then loads and warms every served version. Readiness is true once every version is ready.
+/// The model repository in memory. Validates every config at start-up (fail fast), provisions pretrained weights,
+/// loads and warms every served version, and later loads, swaps and unloads models without downtime: a new version
+/// is loaded, checked and warmed before it replaces the serving one, and the old one is disposed only after its
+/// last request.
 /// </summary>
 public sealed partial class ModelManager(
     ModelRepositorySettings settings,
@@ -19,9 +21,12 @@ public sealed partial class ModelManager(
     ILoggerFactory loggerFactory) : IAsyncDisposable
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<ModelManager>();
-    private volatile IReadOnlyDictionary<string, ModelEntry> _models = new Dictionary<string, ModelEntry>();
+    private readonly ConcurrentDictionary<string, ModelEntry> _models = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _pending = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _loadLock = new(1, 1);
     private readonly TaskCompletionSource _startup = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _startupComplete;
+    private volatile bool _draining;
 
     public string RepositoryPath => settings.Path;
 
@@ -33,7 +38,14 @@ public sealed partial class ModelManager(
     /// <summary>Completes when <see cref="StartupComplete"/> turns true.</summary>
     public Task Startup => _startup.Task;
 
-    public bool IsReady => _startupComplete && _models.Values.All(m => m.Versions.Count > 0 && m.Versions.All(v => v.State == ModelState.Ready));
+    /// <summary>Set at shutdown: readiness is false and new requests are refused while in-flight ones finish.</summary>
+    public bool IsDraining => _draining;
+
+    public bool IsReady => _startupComplete && !_draining && _models.Values.Where(m => !m.IsUnloaded)
+        .All(m => m.Versions.Count > 0 && m.Versions.All(v => v.State == ModelState.Ready));
+
+    /// <summary>Requests holding any model version.</summary>
+    public int ActiveRequests => _models.Values.SelectMany(m => m.Versions).Sum(v => v.ActiveLeases);
 
     /// <summary>Reads and validates every config. Throws <see cref="ModelConfigException"/> naming the file and field.</summary>
     public void Discover()
@@ -43,31 +55,16 @@ public sealed partial class ModelManager(
             throw new ModelConfigException(settings.Path, "ModelRepository:Path", "an existing model repository folder", "no such folder");
         }
 
-        var models = new Dictionary<string, ModelEntry>(StringComparer.Ordinal);
-        foreach (var dir in Directory.EnumerateDirectories(settings.Path).Order(StringComparer.Ordinal))
+        foreach (var dir in ModelDirectories())
         {
-            var name = Path.GetFileName(dir);
-            if (name.StartsWith('.'))
-            {
-                continue;
-            }
-
             var config = ModelConfigLoader.Load(dir);
-            var available = ModelConfigLoader.FindVersions(dir);
-            if (File.Exists(Path.Combine(dir, ModelProvisioner.ManifestFileName)) && !available.Contains(1))
-            {
-                available = [.. available, 1];
-            }
-
-            var served = (config.VersionPolicy ?? new VersionPolicyConfig()).Select(available);
-            var versions = served.Select(v => new ModelVersion(name, v, config, Path.Combine(dir, v.ToString(CultureInfo.InvariantCulture)))).ToList();
-            models[name] = new ModelEntry(name, dir, config, versions);
+            var name = Path.GetFileName(dir);
+            var versions = ServedVersionNumbers(dir, config).Select(v => new ModelVersion(name, v, config, VersionDir(dir, v))).ToList();
+            _models[name] = new ModelEntry(name, dir, config, versions, [], fingerprint: null);
         }
-
-        _models = models;
     }
 
-    /// <summary>Provisions missing pretrained files, then loads and warms every version. Failures leave that version unavailable with a reason.</summary>
+    /// <summary>Provisions missing pretrained files, then loads and warms every model. Failures leave that version unavailable with a reason.</summary>
     public async Task LoadAllAsync(CancellationToken cancellationToken)
     {
         try
@@ -76,17 +73,14 @@ public sealed partial class ModelManager(
             {
                 provisioner.ProvisionAll(settings.Path, settings.PackagesRoot);
             }
-            catch (Exception e) when (e is ProvisioningException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is ProvisioningException or IOException or UnauthorizedAccessException or ModelConfigException)
             {
                 LogProvisioningFailed(e.Message);
             }
 
-            foreach (var model in _models.Values)
+            foreach (var name in _models.Keys.Order(StringComparer.Ordinal).ToList())
             {
-                foreach (var version in model.Versions)
-                {
-                    await LoadVersionAsync(model, version, cancellationToken).ConfigureAwait(false);
-                }
+                await LoadModelAsync(name, cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -96,20 +90,185 @@ public sealed partial class ModelManager(
         }
     }
 
+    /// <summary>
+    /// (Re)loads a model from its folder: config, versions per the policy, checks, warm-up, then an atomic swap.
+    /// A version that fails never replaces a serving one. Returns the entry now in place.
+    /// </summary>
+    public async Task<ModelEntry> LoadModelAsync(string name, CancellationToken cancellationToken)
+    {
+        await _loadLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await LoadModelLockedAsync(name, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _loadLock.Release();
+        }
+    }
+
+    /// <summary>Stops serving a model; its versions are disposed after their last request.</summary>
+    public async Task<bool> UnloadModelAsync(string name, string reason, CancellationToken cancellationToken)
+    {
+        await _loadLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_models.TryGetValue(name, out var entry))
+            {
+                return false;
+            }
+
+            _models[name] = new ModelEntry(name, entry.Directory, entry.Config, [], [], entry.Fingerprint, reason);
+            foreach (var version in entry.Versions)
+            {
+                version.Retire(reason);
+            }
+
+            LogUnloaded(name, reason);
+            return true;
+        }
+        finally
+        {
+            _loadLock.Release();
+        }
+    }
+
+    /// <summary>Loads new or changed model folders and unloads removed ones (control mode poll). Half-written versions are skipped.</summary>
+    public async Task PollOnceAsync(CancellationToken cancellationToken)
+    {
+        var present = ModelDirectories().ToDictionary(d => Path.GetFileName(d), d => d, StringComparer.Ordinal);
+        foreach (var (name, dir) in present)
+        {
+            var fingerprint = VersionFolder.Fingerprint(dir);
+            var changed = !_models.TryGetValue(name, out var entry) || (entry.Fingerprint != fingerprint && !entry.IsUnloaded);
+            if (!changed)
+            {
+                _pending.TryRemove(name, out _);
+                continue;
+            }
+
+            // Load only what stayed the same for a whole interval: a folder still being written is left alone.
+            if (_pending.TryGetValue(name, out var seen) && seen == fingerprint)
+            {
+                _pending.TryRemove(name, out _);
+                await LoadModelAsync(name, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                _pending[name] = fingerprint;
+            }
+        }
+
+        foreach (var name in _models.Keys.Where(n => !present.ContainsKey(n)).ToList())
+        {
+            if (!_models[name].IsUnloaded)
+            {
+                await UnloadModelAsync(name, "model folder removed", cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Takes a lease on a version for one request. Retired versions are skipped for the one now serving.</summary>
+    public ModelLease? Acquire(string name, long? version, out ModelLookup lookup, out string? error)
+    {
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            if (_draining)
+            {
+                lookup = ModelLookup.Unavailable;
+                error = "The server is shutting down; retry on another instance.";
+                return null;
+            }
+
+            var found = Find(name, version, out error);
+            if (found is null)
+            {
+                lookup = _models.TryGetValue(name, out var entry) && entry.IsUnloaded ? ModelLookup.Unavailable : ModelLookup.NotFound;
+                return null;
+            }
+
+            if (found.State != ModelState.Ready)
+            {
+                lookup = ModelLookup.Unavailable;
+                error = $"Model '{name}' version {found.Version} is not ready: {found.State}{(found.Reason is null ? string.Empty : " (" + found.Reason + ")")}.";
+                return null;
+            }
+
+            if (found.TryAcquire())
+            {
+                lookup = ModelLookup.Found;
+                return new ModelLease(found);
+            }
+
+            // Retired between lookup and lease: the entry has already been swapped, so look again.
+        }
+
+        lookup = ModelLookup.Unavailable;
+        error = $"Model '{name}' is being swapped; retry.";
+        return null;
+    }
+
     /// <summary>Finds a model version; an error message says what exists when it doesn't.</summary>
     public ModelVersion? Find(string name, long? version, out string? error)
     {
         if (!_models.TryGetValue(name, out var model))
         {
-            error = $"Unknown model '{name}'. Available models: {string.Join(", ", _models.Keys)}.";
+            error = $"Unknown model '{name}'. Available models: {string.Join(", ", _models.Keys.Order(StringComparer.Ordinal))}.";
             return null;
         }
 
-        var found = version is null ? model.Default : model.Versions.FirstOrDefault(v => v.Version == version);
+        if (model.IsUnloaded)
+        {
+            error = $"Model '{name}' is unloaded ({model.UnloadedReason}).";
+            return null;
+        }
+
+        var found = version is null ? model.Default : model.Get(version.Value);
         error = found is null
-            ? $"Model '{name}' has no version {version}. Served versions: {string.Join(", ", model.Versions.Select(v => v.Version))}."
+            ? $"Model '{name}' has no version {version} being served. Served versions: {string.Join(", ", model.Versions.Select(v => v.Version))}."
             : null;
         return found;
+    }
+
+    /// <summary>Triton's repository index: every model and version with its state and reason.</summary>
+    public IReadOnlyList<ModelIndexEntry> Index()
+    {
+        var rows = new List<ModelIndexEntry>();
+        var known = _models.Keys.ToHashSet(StringComparer.Ordinal);
+        foreach (var entry in _models.Values.OrderBy(e => e.Name, StringComparer.Ordinal))
+        {
+            if (entry.IsUnloaded)
+            {
+                rows.Add(new ModelIndexEntry(entry.Name, null, "UNAVAILABLE", entry.UnloadedReason));
+                continue;
+            }
+
+            rows.AddRange(entry.Versions.Concat(entry.Failed).OrderByDescending(v => v.Version)
+                .Select(v => new ModelIndexEntry(entry.Name, v.Version.ToString(CultureInfo.InvariantCulture), v.State.ToString().ToUpperInvariant(), v.Reason)));
+        }
+
+        if (Directory.Exists(settings.Path))
+        {
+            rows.AddRange(ModelDirectories().Select(Path.GetFileName).Where(n => !known.Contains(n!))
+                .Select(n => new ModelIndexEntry(n!, null, "UNAVAILABLE", "not loaded")));
+        }
+
+        return rows;
+    }
+
+    /// <summary>Shutdown, step one: readiness false and new requests refused; then waits for in-flight ones (bounded).</summary>
+    public async Task DrainAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        _draining = true;
+        var started = timeProvider.GetTimestamp();
+        LogDraining(ActiveRequests, timeout.TotalSeconds);
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(10), timeProvider);
+        while (ActiveRequests > 0 && timeProvider.GetElapsedTime(started) < timeout && await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+        {
+            // Waiting for the last leases; each release is quick once its batch finishes.
+        }
+
+        LogDrained(ActiveRequests, timeProvider.GetElapsedTime(started).TotalMilliseconds);
     }
 
     public async ValueTask DisposeAsync()
@@ -118,9 +277,74 @@ public sealed partial class ModelManager(
         {
             await version.DisposeAsync().ConfigureAwait(false);
         }
+
+        _loadLock.Dispose();
     }
 
-    private async Task LoadVersionAsync(ModelEntry model, ModelVersion version, CancellationToken cancellationToken)
+    private async Task<ModelEntry> LoadModelLockedAsync(string name, CancellationToken cancellationToken)
+    {
+        var dir = Path.Combine(settings.Path, name);
+        _models.TryGetValue(name, out var current);
+        var serving = current?.Versions.Where(v => v.State == ModelState.Ready).ToList() ?? [];
+        if (!Directory.Exists(dir))
+        {
+            throw new ModelConfigException(dir, "name", "a folder in the model repository", "no such folder");
+        }
+
+        var fingerprint = VersionFolder.Fingerprint(dir);
+        ModelConfig config;
+        try
+        {
+            config = ModelConfigLoader.Load(dir);
+        }
+        catch (ModelConfigException e)
+        {
+            // An invalid new config never takes down what serves.
+            var failed = new ModelVersion(name, 0, current?.Config ?? new ModelConfig(), dir);
+            failed.MarkUnavailable(e.Message);
+            LogLoadFailed(name, 0, e.Message);
+            var kept = new ModelEntry(name, dir, current?.Config, serving, [failed], fingerprint);
+            _models[name] = kept;
+            return kept;
+        }
+
+        var targets = ServedVersionNumbers(dir, config);
+        var loaded = new List<ModelVersion>();
+        var failures = new List<ModelVersion>();
+        foreach (var number in targets)
+        {
+            var existing = serving.FirstOrDefault(v => v.Version == number);
+            if (existing is not null && current?.Fingerprint == fingerprint)
+            {
+                loaded.Add(existing);
+                continue;
+            }
+
+            var candidate = new ModelVersion(name, number, config, VersionDir(dir, number));
+            await LoadVersionAsync(dir, candidate, cancellationToken).ConfigureAwait(false);
+            (candidate.State == ModelState.Ready ? loaded : failures).Add(candidate);
+        }
+
+        // A failed target keeps the versions that served before it in place (the policy can't be met yet).
+        var served = failures.Count == 0 ? loaded : loaded.Concat(serving.Where(s => loaded.All(l => l.Version != s.Version))).ToList();
+        served = served.OrderByDescending(v => v.Version).ToList();
+        var entry = new ModelEntry(name, dir, served.Count > 0 ? served[0].Config : config, served, failures, fingerprint);
+        _models[name] = entry;
+
+        foreach (var old in serving.Where(s => !served.Contains(s)))
+        {
+            old.Retire($"replaced by version {string.Join(", ", served.Select(v => v.Version))}");
+        }
+
+        if (current is not null && current.Fingerprint is not null)
+        {
+            LogSwapped(name, string.Join(", ", serving.Select(v => v.Version)), string.Join(", ", served.Select(v => v.Version)));
+        }
+
+        return entry;
+    }
+
+    private async Task LoadVersionAsync(string modelDir, ModelVersion version, CancellationToken cancellationToken)
     {
         var started = timeProvider.GetTimestamp();
         var modelPath = Path.Combine(version.Directory, ModelConfigLoader.ModelFileName);
@@ -129,33 +353,49 @@ public sealed partial class ModelManager(
         {
             if (!File.Exists(modelPath))
             {
-                var hint = File.Exists(Path.Combine(model.Directory, ModelProvisioner.ManifestFileName))
+                var hint = File.Exists(Path.Combine(modelDir, ModelProvisioner.ManifestFileName))
                     ? " It is provisioned from a NuGet package: run `dotnet build` (or check the provisioning error above)."
                     : string.Empty;
                 throw new FileNotFoundException($"{modelPath} not found.{hint}");
             }
 
-            if (!ModelProvisioner.IsProvisioned(model.Directory))
+            if (!ModelProvisioner.IsProvisioned(modelDir))
             {
                 throw new InvalidDataException($"{modelPath} does not match the sha256 in {ModelProvisioner.ManifestFileName}: the file is corrupt. Delete it and run `dotnet build` to provision it again.");
             }
 
-            pool = sessionPools.Create(model.Name, modelPath, version.Config);
-            GraphConfigChecker.Check(Path.Combine(model.Directory, ModelConfigLoader.ConfigFileName), version.Config, pool);
+            VersionFolder.VerifyChecksums(version.Directory);
+            pool = sessionPools.Create(version.Name, modelPath, version.Config);
+            GraphConfigChecker.Check(Path.Combine(modelDir, ModelConfigLoader.ConfigFileName), version.Config, pool);
             await Warmup.RunAsync(version.Config, pool, cancellationToken).ConfigureAwait(false);
-            var runner = ModelRunnerFactory.Create(model.Name, version.Config, pool, timeProvider, loggerFactory);
+            await GoldenCheck.RunAsync(version.Directory, version.Config, pool, cancellationToken).ConfigureAwait(false);
+            var runner = ModelRunnerFactory.Create(version.Name, version.Config, pool, timeProvider, loggerFactory);
             version.MarkReady(pool, runner);
-            LogLoaded(model.Name, version.Version, pool.ExecutionProvider, pool.InstanceCount, pool.IntraOpThreads, timeProvider.GetElapsedTime(started).TotalMilliseconds);
+            LogLoaded(version.Name, version.Version, pool.ExecutionProvider, pool.InstanceCount, pool.IntraOpThreads, timeProvider.GetElapsedTime(started).TotalMilliseconds);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             pool?.Dispose();
             version.MarkUnavailable(e.Message);
-            LogLoadFailed(model.Name, version.Version, e.Message);
+            LogLoadFailed(version.Name, version.Version, e.Message);
+        }
+    }
+
+    private IEnumerable<string> ModelDirectories() =>
+        Directory.EnumerateDirectories(settings.Path).Where(d => !Path.GetFileName(d).StartsWith('.')).Order(StringComparer.Ordinal);
+
+    private static List<long> ServedVersionNumbers(string dir, ModelConfig config)
+    {
+        var available = ModelConfigLoader.FindVersions(dir).ToList();
+        if (File.Exists(Path.Combine(dir, ModelProvisioner.ManifestFileName)) && !available.Contains(1))
+        {
+            available.Add(1);
         }
 
-        Debug.Assert(version.State != ModelState.Loading || cancellationToken.IsCancellationRequested, "a finished load leaves Ready or Unavailable");
+        return (config.VersionPolicy ?? new VersionPolicyConfig()).Select(available).ToList();
     }
+
+    private static string VersionDir(string dir, long version) => Path.Combine(dir, version.ToString(CultureInfo.InvariantCulture));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Model {Model} version {Version} ready on {Provider} ({Instances} instance(s) x {Threads} intra-op thread(s)) in {Milliseconds:F0} ms")]
     private partial void LogLoaded(string model, long version, string provider, int instances, int threads, double milliseconds);
@@ -163,6 +403,18 @@ public sealed partial class ModelManager(
     [LoggerMessage(Level = LogLevel.Error, Message = "Model {Model} version {Version} failed to load: {Reason}")]
     private partial void LogLoadFailed(string model, long version, string reason);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {Model} swapped: served versions [{Old}] -> [{New}]")]
+    private partial void LogSwapped(string model, string old, string @new);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {Model} unloaded: {Reason}")]
+    private partial void LogUnloaded(string model, string reason);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Provisioning pretrained models failed: {Reason}")]
     private partial void LogProvisioningFailed(string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Draining: {Active} request(s) in flight, waiting up to {Seconds} s")]
+    private partial void LogDraining(int active, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Drained: {Active} request(s) left after {Milliseconds:F0} ms")]
+    private partial void LogDrained(int active, double milliseconds);
 }

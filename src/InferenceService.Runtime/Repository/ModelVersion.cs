@@ -3,9 +3,18 @@ using InferenceService.Runtime.Sessions;
 
 namespace InferenceService.Runtime.Repository;
 
-/// <summary>One loaded (or failed) version of a model: its sessions and the runner in front of them.</summary>
+/// <summary>
+/// One loaded (or failed) version of a model: its sessions and the runner in front of them. Requests hold a lease
+/// while they use it; a retired version is disposed when its last lease ends, so in-flight and queued requests
+/// finish on the version they started on.
+/// </summary>
 public sealed class ModelVersion : IAsyncDisposable
 {
+    // Leases in use; int.MinValue once disposal has begun (no lease can be taken after that).
+    private int _leases;
+    private int _retired;
+    private int _disposed;
+
     internal ModelVersion(string name, long version, ModelConfig config, string directory)
     {
         Name = name;
@@ -33,6 +42,9 @@ public sealed class ModelVersion : IAsyncDisposable
 
     public string ExecutionProvider => Pool?.ExecutionProvider ?? "none";
 
+    /// <summary>Requests currently holding the version.</summary>
+    public int ActiveLeases => Math.Max(0, Volatile.Read(ref _leases));
+
     internal void MarkReady(SessionPool pool, IModelRunner runner)
     {
         Pool = pool;
@@ -46,8 +58,65 @@ public sealed class ModelVersion : IAsyncDisposable
         State = ModelState.Unavailable;
     }
 
+    /// <summary>Takes a lease unless disposal has begun.</summary>
+    internal bool TryAcquire()
+    {
+        while (true)
+        {
+            var current = Volatile.Read(ref _leases);
+            if (current < 0)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _leases, current + 1, current) == current)
+            {
+                return true;
+            }
+        }
+    }
+
+    internal void Release()
+    {
+        if (Interlocked.Decrement(ref _leases) == 0 && Volatile.Read(ref _retired) != 0)
+        {
+            TryBeginDispose();
+        }
+    }
+
+    /// <summary>No longer served: dispose as soon as no request holds it (now, if none does).</summary>
+    internal void Retire(string reason)
+    {
+        if (State == ModelState.Ready)
+        {
+            MarkUnavailable(reason);
+        }
+
+        Volatile.Write(ref _retired, 1);
+        TryBeginDispose();
+    }
+
+    private void TryBeginDispose()
+    {
+        if (Interlocked.CompareExchange(ref _leases, int.MinValue, 0) == 0)
+        {
+            _ = Task.Run(async () => await DisposeResourcesAsync().ConfigureAwait(false));
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
+        Interlocked.Exchange(ref _leases, int.MinValue);
+        await DisposeResourcesAsync().ConfigureAwait(false);
+    }
+
+    private async Task DisposeResourcesAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         if (Runner is not null)
         {
             await Runner.DisposeAsync().ConfigureAwait(false);

@@ -43,7 +43,7 @@ public static class V2Api
     private static Ok Live() => TypedResults.Ok();
 
     private static Results<Ok, JsonHttpResult<V2Error>> Ready(ModelManager manager) =>
-        manager.IsReady ? TypedResults.Ok() : Error(StatusCodes.Status503ServiceUnavailable, "Not every model is ready yet.");
+        manager.IsReady ? TypedResults.Ok() : Error(StatusCodes.Status503ServiceUnavailable, manager.IsDraining ? "The server is shutting down." : "Not every model is ready yet.");
 
     private static Results<Ok<ModelMetadataResponse>, JsonHttpResult<V2Error>> ModelMetadata(string name, string? version, ModelManager manager)
     {
@@ -79,23 +79,25 @@ public static class V2Api
 
     private static async Task<Results<V2InferResult, JsonHttpResult<V2Error>, EmptyHttpResult>> Infer(string name, string? version, HttpRequest request, ModelManager manager, IOptions<LimitsOptions> limits)
     {
-        if (!TryFind(name, version, manager, out var model, out var error))
+        if (!TryParseVersion(version, out var number, out var versionError))
         {
-            return error;
+            return versionError;
         }
 
-        if (model.State != ModelState.Ready || model.Runner is null)
+        using var lease = manager.Acquire(name, number, out var lookup, out var message);
+        if (lease is null)
         {
-            return Error(StatusCodes.Status503ServiceUnavailable, $"Model '{name}' version {model.Version} is not ready: {model.State}{(model.Reason is null ? string.Empty : " (" + model.Reason + ")")}.");
+            return Error(lookup == ModelLookup.NotFound ? StatusCodes.Status404NotFound : StatusCodes.Status503ServiceUnavailable, message!);
         }
 
+        var model = lease.Version;
         try
         {
             var body = await RequestBody.ReadAsync(request, limits.Value.MaxRequestBodyBytes).ConfigureAwait(false);
             var decoded = Decode(name, model, request, body);
             var timeout = decoded.TimeoutMicroseconds is { } us ? TimeSpan.FromMicroseconds(us) : (TimeSpan?)null;
             var validated = RequestValidator.Validate(name, model.Config, decoded.Inputs, decoded.Outputs, decoded.Priority, timeout);
-            var outputs = await model.Runner.InferAsync(validated, request.HttpContext.RequestAborted).ConfigureAwait(false);
+            var outputs = await model.Runner!.InferAsync(validated, request.HttpContext.RequestAborted).ConfigureAwait(false);
             return new V2InferResult(name, model.Version, decoded, outputs);
         }
         catch (RequestBodyTooLargeException e)
@@ -145,19 +147,31 @@ public static class V2Api
         _ => StatusCodes.Status500InternalServerError,
     };
 
+    private static bool TryParseVersion(string? version, out long? number, out JsonHttpResult<V2Error> error)
+    {
+        number = null;
+        error = null!;
+        if (version is null)
+        {
+            return true;
+        }
+
+        if (!long.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var v) || v < 1)
+        {
+            error = Error(StatusCodes.Status400BadRequest, $"Version '{version}' is not a version number (an integer >= 1).");
+            return false;
+        }
+
+        number = v;
+        return true;
+    }
+
     private static bool TryFind(string name, string? version, ModelManager manager, out ModelVersion model, out JsonHttpResult<V2Error> error)
     {
-        long? number = null;
-        if (version is not null)
+        if (!TryParseVersion(version, out var number, out error))
         {
-            if (!long.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var v) || v < 1)
-            {
-                model = null!;
-                error = Error(StatusCodes.Status400BadRequest, $"Version '{version}' is not a version number (an integer >= 1).");
-                return false;
-            }
-
-            number = v;
+            model = null!;
+            return false;
         }
 
         var found = manager.Find(name, number, out var message);

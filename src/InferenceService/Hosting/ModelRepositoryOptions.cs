@@ -13,4 +13,19 @@ public sealed class ModelRepositoryOptions
 
     /// <summary>The NuGet packages folder pretrained weights are provisioned from (default: NUGET_PACKAGES or ~/.nuget/packages).</summary>
     public string? PackagesRoot { get; set; }
+
+    /// <summary>
+    /// Triton's model control modes: <c>none</c> (load everything at start, never change), <c>explicit</c> (also the
+    /// repository API's load/unload), <c>poll</c> (also pick up new, changed and removed model folders every interval).
+    /// </summary>
+    [RegularExpression("^(none|explicit|poll)$", ErrorMessage = "ModelRepository:ControlMode must be none, explicit or poll.")]
+    public string ControlMode { get; set; } = "poll";
+
+    /// <summary>Seconds between repository scans in poll mode; a changed folder is loaded once it stays the same for one interval.</summary>
+    [Range(0.05, 3600)]
+    public double PollIntervalSeconds { get; set; } = 5;
+
+    /// <summary>At shutdown: how long in-flight and queued requests may take to finish.</summary>
+    [Range(0, 3600)]
+    public double DrainTimeoutSeconds { get; set; } = 30;
 }

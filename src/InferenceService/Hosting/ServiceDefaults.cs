@@ -15,6 +15,7 @@ public static class ServiceDefaults
         var services = builder.Services;
         services.AddOptionsWithValidateOnStart<ModelRepositoryOptions>().BindConfiguration(ModelRepositoryOptions.Section);
         services.AddSingleton<IValidateOptions<ModelRepositoryOptions>, ModelRepositoryOptionsValidator>();
+        services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section);
         services.AddOptionsWithValidateOnStart<LimitsOptions>().BindConfiguration(LimitsOptions.Section);
         services.AddSingleton<IValidateOptions<LimitsOptions>, LimitsOptionsValidator>();
 
@@ -30,6 +31,8 @@ public static class ServiceDefaults
         });
         services.AddSingleton<ModelManager>();
         services.AddHostedService<ModelLoaderService>();
+        services.AddOptions<HostOptions>().Configure<IOptions<ModelRepositoryOptions>>((host, repository) =>
+            host.ShutdownTimeout = TimeSpan.FromSeconds(repository.Value.DrainTimeoutSeconds + 5));
 
         services.AddHealthChecks()
             .AddCheck<ModelsReadyHealthCheck>("models", tags: [HealthTags.Ready])
