@@ -1,0 +1,196 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using InferenceService.Hosting;
+using InferenceService.Runtime.Repository;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace InferenceService.Tests.Apis;
+
+/// <summary>Hot reload, the repository API and draining, on generated models whose versions answer differently.</summary>
+public sealed class LifecycleTests
+{
+    private const string Key = "test-admin-key";
+
+    private static CustomService Service(string mode = "poll") => new(new()
+    {
+        ["ModelRepository:ControlMode"] = mode,
+        ["ModelRepository:PollIntervalSeconds"] = "0.1",
+        ["Admin:ApiKey"] = Key,
+    });
+
+    private static async Task<(float Y, HttpStatusCode Status)> InferAsync(HttpClient client, string model = "adder")
+    {
+        var (body, status) = await V2Json.PostAsync(client, $"/v2/models/{model}/infer", V2Json.Request(V2Json.Tensor("x", "FP32", [1, 4], new float[] { 0, 0, 0, 0 })));
+        return (status == HttpStatusCode.OK ? V2Json.Floats(body)[0] : float.NaN, status);
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var timeout = Task.Delay(TimeSpan.FromSeconds(30));
+        while (!await condition())
+        {
+            Assert.False(timeout.IsCompleted, "timed out waiting for " + what);
+            await Task.Delay(20);
+        }
+    }
+
+    [Fact]
+    public async Task Poll_FiveVersionsPublishedUnderLoad_ZeroFailedRequestsAndEachNewVersionServed()
+    {
+        using var service = Service();
+        AdderModel.Publish(service.RepositoryPath, "adder", 1, AdderModel.Build(1));
+        var client = await service.StartAsync();
+        using var stop = new CancellationTokenSource();
+        var failures = 0;
+        var completed = 0;
+        var clients = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var (_, status) = await InferAsync(client);
+                if (status != HttpStatusCode.OK)
+                {
+                    Interlocked.Increment(ref failures);
+                }
+
+                Interlocked.Increment(ref completed);
+            }
+        })).ToList();
+
+        for (var version = 2; version <= 6; version++)
+        {
+            AdderModel.Publish(service.RepositoryPath, "adder", version, AdderModel.Build(version));
+            var expected = version;
+            await WaitUntilAsync(async () => (await InferAsync(client)).Y == expected, $"version {version} to be served");
+        }
+
+        await stop.CancelAsync();
+        await Task.WhenAll(clients);
+
+        Assert.Equal(0, failures);
+        Assert.True(completed > 20, $"only {completed} requests ran during the swaps");
+        Assert.Equal([6L], service.Models.Models["adder"].Versions.Select(v => v.Version));
+    }
+
+    [Fact]
+    public async Task Poll_CorruptNewVersion_OldKeepsServingAndIndexShowsReason()
+    {
+        using var service = Service();
+        AdderModel.Publish(service.RepositoryPath, "adder", 1, AdderModel.Build(1));
+        var client = await service.StartAsync();
+
+        AdderModel.Publish(service.RepositoryPath, "adder", 2, "not a model"u8.ToArray());
+        await WaitUntilAsync(() => Task.FromResult(service.Models.Models["adder"].Failed.Any(f => f.Version == 2)), "version 2 to fail");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v2/repository/index");
+        request.Headers.Add(AdminOptions.HeaderName, Key);
+        using var response = await client.SendAsync(request);
+        var index = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsArray();
+
+        Assert.Equal(1f, (await InferAsync(client)).Y);
+        var row = index.Single(r => r!["name"]!.GetValue<string>() == "adder" && r["version"]!.GetValue<string>() == "2")!;
+        Assert.Equal("UNAVAILABLE", row["state"]!.GetValue<string>());
+        Assert.False(string.IsNullOrEmpty(row["reason"]!.GetValue<string>()));
+        Assert.True(service.Models.IsReady);
+    }
+
+    [Fact]
+    public async Task Load_VersionWithWrongSha256_NeverGoesLive()
+    {
+        using var service = Service("explicit");
+        AdderModel.Publish(service.RepositoryPath, "adder", 1, AdderModel.Build(1));
+        var client = await service.StartAsync();
+        AdderModel.Publish(service.RepositoryPath, "adder", 2, AdderModel.Build(2));
+        File.WriteAllText(Path.Combine(service.RepositoryPath, "adder", "2", "sha256"), new string('0', 64) + "  model.onnx\n");
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v2/repository/models/adder/load");
+        request.Headers.Add(AdminOptions.HeaderName, Key);
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("sha256", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(1f, (await InferAsync(client)).Y);
+    }
+
+    [Fact]
+    public async Task RepositoryApi_UnloadThenLoad_ModelGoesAwayAndComesBack()
+    {
+        using var service = Service("explicit");
+        AdderModel.Publish(service.RepositoryPath, "adder", 1, AdderModel.Build(1));
+        var client = await service.StartAsync();
+
+        async Task<HttpStatusCode> Post(string url)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, url);
+            request.Headers.Add(AdminOptions.HeaderName, Key);
+            using var response = await client.SendAsync(request);
+            return response.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await Post("/v2/repository/models/adder/unload"));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await InferAsync(client)).Status);
+        Assert.Equal(HttpStatusCode.OK, await Post("/v2/repository/models/adder/load"));
+        Assert.Equal(1f, (await InferAsync(client)).Y);
+        Assert.Equal(HttpStatusCode.NotFound, await Post("/v2/repository/models/nope/load"));
+        Assert.Equal(HttpStatusCode.NotFound, await Post("/v2/repository/models/..%2F..%2Fetc/load"));
+    }
+
+    [Theory]
+    [InlineData(null, HttpStatusCode.Unauthorized)]
+    [InlineData("wrong", HttpStatusCode.Forbidden)]
+    [InlineData(Key, HttpStatusCode.OK)]
+    public async Task RepositoryApi_ApiKey_401Without403WrongOkRight(string? key, HttpStatusCode expected)
+    {
+        using var service = Service("explicit");
+        var client = await service.StartAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v2/repository/index");
+        if (key is not null)
+        {
+            request.Headers.Add(AdminOptions.HeaderName, key);
+        }
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.DoesNotContain(Key, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RepositoryApi_NoKeyConfigured_RoutesNotMapped()
+    {
+        using var service = new CustomService();
+        var client = await service.StartAsync();
+
+        using var response = await client.PostAsync("/v2/repository/index", null);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Shutdown_WhileRequestsQueued_TheyCompleteAndNewOnesGet503()
+    {
+        using var service = new CustomService(new() { ["ModelRepository:DrainTimeoutSeconds"] = "30" });
+        service.AddRealModel("resnet18");
+        var client = await service.StartAsync();
+        var image = V2Json.Request(V2Json.Tensor("Input247", "FP32", [4, 3, 224, 224], new float[4 * 3 * 224 * 224]));
+        var inFlight = Enumerable.Range(0, 8).Select(_ => client.PostAsJsonAsync("/v2/models/resnet18/infer", image)).ToList();
+        await WaitUntilAsync(() => Task.FromResult(service.Models.ActiveRequests == 8), "all requests to be accepted");
+
+        var loader = service.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<ModelLoaderService>().Single();
+        var stopping = loader.StopAsync(CancellationToken.None);
+        using var ready = await client.GetAsync("/health/ready");
+        var (late, lateStatus) = await V2Json.PostAsync(client, "/v2/models/resnet18/infer", image);
+        var responses = await Task.WhenAll(inFlight);
+        await stopping;
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, lateStatus);
+        Assert.Contains("shutting down", late["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(0, service.Models.ActiveRequests);
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
+    }
+}
