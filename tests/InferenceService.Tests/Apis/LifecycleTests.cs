@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using InferenceService.Hosting;
 using InferenceService.Runtime.Repository;
@@ -173,7 +172,8 @@ public sealed class LifecycleTests
         service.AddRealModel("resnet18");
         var client = await service.StartAsync();
         var image = V2Json.Request(V2Json.Tensor("Input247", "FP32", [4, 3, 224, 224], new float[4 * 3 * 224 * 224]));
-        var inFlight = Enumerable.Range(0, 8).Select(_ => client.PostAsJsonAsync("/v2/models/resnet18/infer", image)).ToList();
+        var bytes = System.Text.Encoding.UTF8.GetBytes(image.ToJsonString());
+        var inFlight = Enumerable.Range(0, 8).Select(_ => client.PostAsync("/v2/models/resnet18/infer", new ByteArrayContent(bytes))).ToList();
         await WaitUntilAsync(() => Task.FromResult(service.Models.ActiveRequests == 8), "all requests to be accepted");
 
         var loader = service.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<ModelLoaderService>().Single();
