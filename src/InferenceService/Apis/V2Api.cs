@@ -13,7 +13,12 @@ public static class V2Api
 {
     public const string InferOperation = "V2ModelInfer";
     public const string InferVersionOperation = "V2ModelVersionInfer";
-    private static readonly string[] Extensions = ["model_repository_index"];
+    public const string ServerName = "inference-service";
+
+    /// <summary>Protocol extensions served (Triton's names).</summary>
+    public static readonly IReadOnlyList<string> Extensions = ["binary_tensor_data", "model_repository"];
+
+    public static string ServerVersion { get; } = typeof(V2Api).Assembly.GetName().Version?.ToString(3) ?? "1.0.0";
 
     public static IEndpointRouteBuilder MapV2Api(this IEndpointRouteBuilder app)
     {
@@ -37,15 +42,15 @@ public static class V2Api
         return app;
     }
 
-    private static Ok<ServerMetadataResponse> ServerMetadata() =>
-        TypedResults.Ok(new ServerMetadataResponse("inference-service", typeof(V2Api).Assembly.GetName().Version?.ToString(3) ?? "1.0.0", Extensions));
+    private static Ok<V2ServerMetadata> ServerMetadata() =>
+        TypedResults.Ok(new V2ServerMetadata(ServerName, ServerVersion, Extensions));
 
     private static Ok Live() => TypedResults.Ok();
 
     private static Results<Ok, JsonHttpResult<V2Error>> Ready(ModelManager manager) =>
         manager.IsReady ? TypedResults.Ok() : Error(StatusCodes.Status503ServiceUnavailable, manager.IsDraining ? "The server is shutting down." : "Not every model is ready yet.");
 
-    private static Results<Ok<ModelMetadataResponse>, JsonHttpResult<V2Error>> ModelMetadata(string name, string? version, ModelManager manager)
+    private static Results<Ok<V2ModelMetadata>, JsonHttpResult<V2Error>> ModelMetadata(string name, string? version, ModelManager manager)
     {
         if (!TryFind(name, version, manager, out var model, out var error))
         {
@@ -55,16 +60,16 @@ public static class V2Api
         var config = model.Config;
         var batch = config.MaxBatchSize > 0;
         var entry = manager.Models[name];
-        return TypedResults.Ok(new ModelMetadataResponse(
+        return TypedResults.Ok(new V2ModelMetadata(
             name,
             entry.Versions.Select(v => v.Version.ToString(CultureInfo.InvariantCulture)).ToList(),
             config.Platform,
             config.Inputs.Select(t => new TensorMetadata(t.Name, t.Datatype, batch ? [-1, .. t.Dims] : t.Dims)).ToList(),
             config.Outputs.Select(t => new TensorMetadata(t.Name, t.Datatype, batch ? [-1, .. t.Dims] : t.Dims)).ToList(),
-            new ModelMetadataParameters(model.State.ToString().ToUpperInvariant(), model.Reason, model.ExecutionProvider, model.Pool?.InstanceCount ?? 0, model.Pool?.IntraOpThreads ?? 0, config.MaxBatchSize)));
+            new V2ModelMetadataParameters(model.State.ToString().ToUpperInvariant(), model.Reason, model.ExecutionProvider, model.Pool?.InstanceCount ?? 0, model.Pool?.IntraOpThreads ?? 0, config.MaxBatchSize)));
     }
 
-    private static Results<Ok<ModelReadyResponse>, JsonHttpResult<V2Error>> ModelReady(string name, string? version, ModelManager manager)
+    private static Results<Ok<V2ModelReady>, JsonHttpResult<V2Error>> ModelReady(string name, string? version, ModelManager manager)
     {
         if (!TryFind(name, version, manager, out var model, out var error))
         {
@@ -73,7 +78,7 @@ public static class V2Api
 
         var v = model.Version.ToString(CultureInfo.InvariantCulture);
         return model.State == ModelState.Ready
-            ? TypedResults.Ok(new ModelReadyResponse(name, v, true))
+            ? TypedResults.Ok(new V2ModelReady(name, v, true))
             : Error(StatusCodes.Status503ServiceUnavailable, $"Model '{name}' version {v} is not ready: {model.State}{(model.Reason is null ? string.Empty : " (" + model.Reason + ")")}.");
     }
 

@@ -8,22 +8,22 @@ namespace InferenceService.Apis;
 /// <summary>An error: V2 routes answer <c>{"error": "..."}</c>.</summary>
 public sealed record V2Error(string Error);
 
-public sealed record ServerMetadataResponse(string Name, string Version, IReadOnlyList<string> Extensions);
+public sealed record V2ServerMetadata(string Name, string Version, IReadOnlyList<string> Extensions);
 
 public sealed record TensorMetadata(string Name, string Datatype, IReadOnlyList<long> Shape);
 
-public sealed record ModelMetadataResponse(
+public sealed record V2ModelMetadata(
     string Name,
     IReadOnlyList<string> Versions,
     string Platform,
     IReadOnlyList<TensorMetadata> Inputs,
     IReadOnlyList<TensorMetadata> Outputs,
-    ModelMetadataParameters Parameters);
+    V2ModelMetadataParameters Parameters);
 
 /// <summary>Extra facts beyond the protocol: where the model runs and how it batches.</summary>
-public sealed record ModelMetadataParameters(string State, string? Reason, string ExecutionProvider, int InstanceCount, int IntraOpThreads, int MaxBatchSize);
+public sealed record V2ModelMetadataParameters(string State, string? Reason, string ExecutionProvider, int InstanceCount, int IntraOpThreads, int MaxBatchSize);
 
-public sealed record ModelReadyResponse(string Name, string Version, bool Ready);
+public sealed record V2ModelReady(string Name, string Version, bool Ready);
 
 public sealed record InferInputBody(string Name, IReadOnlyList<long> Shape, string Datatype, JsonElement Data, Dictionary<string, JsonElement>? Parameters = null);
 

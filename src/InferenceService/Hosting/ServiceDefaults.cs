@@ -41,8 +41,13 @@ public static class ServiceDefaults
         services.AddProblemDetails();
         services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiDocumentInfo>().AddOperationTransformer<OpenApiExamples>());
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
+        services.AddGrpc(o => o.MaxReceiveMessageSize = (int)Math.Min(int.MaxValue, builder.Configuration.GetSection(LimitsOptions.Section).Get<LimitsOptions>()?.MaxRequestBodyBytes ?? new LimitsOptions().MaxRequestBodyBytes));
+        services.AddGrpcReflection();
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
-            kestrel.Limits.MaxRequestBodySize = context.Configuration.GetSection(LimitsOptions.Section).Get<LimitsOptions>()?.MaxRequestBodyBytes ?? new LimitsOptions().MaxRequestBodyBytes);
+        {
+            kestrel.Limits.MaxRequestBodySize = context.Configuration.GetSection(LimitsOptions.Section).Get<LimitsOptions>()?.MaxRequestBodyBytes ?? new LimitsOptions().MaxRequestBodyBytes;
+            KestrelEndpoints.Configure(context, kestrel);
+        });
         return builder;
     }
 
@@ -52,6 +57,8 @@ public static class ServiceDefaults
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapOpenApi();
+        app.MapGrpcService<Apis.GrpcInferenceApi>();
+        app.MapGrpcReflectionService();
         app.UseSwaggerUI(o =>
         {
             o.SwaggerEndpoint("/openapi/v1.json", "InferenceService v1");
