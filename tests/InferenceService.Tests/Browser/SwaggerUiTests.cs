@@ -1,0 +1,69 @@
+using System.Text.Json.Nodes;
+using Microsoft.Playwright;
+
+namespace InferenceService.Tests.Browser;
+
+/// <summary>Swagger UI in a real browser: every operation listed, and "Try it out" → "Execute" answers 200.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class SwaggerUiTests(BrowserFixture fixture)
+{
+    private async Task<(IPage Page, List<string> Errors)> OpenAsync(string path)
+    {
+        var page = await fixture.Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
+        var errors = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                errors.Add(message.Text);
+            }
+        };
+        page.PageError += (_, error) => errors.Add(error);
+        await page.GotoAsync(new Uri(fixture.BaseAddress, path).ToString());
+        return (page, errors);
+    }
+
+    [Fact]
+    public async Task SwaggerUi_Loads_ListsEveryOperationOfTheDocument()
+    {
+        using var http = new HttpClient { BaseAddress = fixture.BaseAddress };
+        var document = JsonNode.Parse(await http.GetStringAsync("/openapi/v1.json"))!;
+        var operations = document["paths"]!.AsObject().Sum(p => p.Value!.AsObject().Count);
+        var (page, errors) = await OpenAsync("/swagger/index.html");
+
+        await page.Locator(".opblock").First.WaitForAsync();
+        var listed = await page.Locator(".opblock").CountAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ArtifactDirectory, "swagger-ui.png"), FullPage = true });
+
+        Assert.Equal(operations, listed);
+        Assert.True(operations >= 12, $"only {operations} operations in the document");
+        Assert.Empty(errors);
+        await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task SwaggerUi_TryItOutOnMiniLmInfer_Executes200()
+    {
+        var (page, errors) = await OpenAsync("/swagger/index.html");
+        var operation = page.Locator(".opblock[id$='-V2ModelInfer']");
+        await operation.WaitForAsync();
+        if (!await operation.Locator(".try-out__btn").IsVisibleAsync())
+        {
+            await operation.Locator(".opblock-summary").ClickAsync();
+        }
+
+        await operation.Locator(".try-out__btn").ClickAsync();
+        await operation.Locator(".execute").ClickAsync();
+        var status = operation.Locator(".live-responses-table tbody .response-col_status").First;
+        await status.WaitForAsync();
+        var code = (await status.InnerTextAsync()).Trim();
+        var body = await operation.Locator(".live-responses-table tbody .response-col_description pre").First.InnerTextAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ArtifactDirectory, "swagger-minilm-infer.png"), FullPage = true });
+
+        Assert.Equal("200", code);
+        Assert.Contains("last_hidden_state", body, StringComparison.Ordinal);
+        Assert.Contains("\"id\": \"example-1\"", body, StringComparison.Ordinal);
+        Assert.Empty(errors);
+        await page.CloseAsync();
+    }
+}
