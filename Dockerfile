@@ -47,7 +47,7 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends ca-certificates curl libc6 libgcc-s1 libssl3t64 libstdc++6 tzdata zlib1g \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --gid 1654 app \
-    && useradd --uid 1654 --gid app --no-create-home --shell /usr/sbin/nologin app
+    && useradd --uid 1654 --gid app --create-home --shell /usr/sbin/nologin app
 COPY --from=aspnet-runtime /usr/share/dotnet /usr/share/dotnet
 RUN ln -s /usr/share/dotnet/dotnet /usr/bin/dotnet
 ENV DOTNET_VERSION=10.0 \
