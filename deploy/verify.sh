@@ -161,12 +161,12 @@ run_env=(PATH="$(dirname "$(readlink -f "$(command -v dotnet)")"):/usr/local/bin
   DOTNET_RUNNING_IN_CONTAINER=true "${IMAGE_ENV[@]}" ASPNETCORE_HTTP_PORTS="$port" ASPNETCORE_URLS="$base")
 mkdir -p "$SCRATCH/home"
 as_user=()
+# HOME stays root-owned, like /home/app under Kubernetes' readOnlyRootFilesystem: only /tmp is writable there.
 if [[ $(id -u) -eq 0 && "$IMAGE_USER" =~ ^[0-9]+$ ]] && command -v setpriv >/dev/null; then
-  chown "$IMAGE_USER:$IMAGE_USER" "$SCRATCH/home"
   candidate=(setpriv --reuid="$IMAGE_USER" --regid="$IMAGE_USER" --clear-groups)
   if (cd "$IMAGE_WORKDIR" && env -i "${run_env[@]}" "${candidate[@]}" dotnet --list-runtimes >/dev/null 2>&1); then
     as_user=("${candidate[@]}")
-    echo "running as UID $IMAGE_USER, app and models owned by root (as in the image)"
+    echo "running as UID $IMAGE_USER; app, models and HOME owned by root (as in the image under Kubernetes)"
   else
     echo "note: UID $IMAGE_USER cannot reach dotnet or $SCRATCH here; running as $(id -un)"
   fi
@@ -229,6 +229,8 @@ if [[ $stopped -eq 1 ]]; then
 else
   fail "still running 30 s after SIGTERM"
 fi
+echo "server warnings (the CUDA provider's is expected without CUDA 13):"
+grep -A1 -E '^warn:' "$server_log" | cut -c1-240 || echo "  none"
 if grep -E '^(fail|crit):' "$server_log" | grep -v 'HealthChecks' >&2; then
   fail "the server logged errors (see above; log: $server_log)"
   VERIFY_KEEP=1
