@@ -7,7 +7,7 @@
 #   5. the Dockerfile's build stage emulated: context filtered by .dockerignore, its COPY and `RUN dotnet ...`
 #      commands run verbatim; the cpu image's files assembled; the app started with the image's environment and
 #      entry point (as UID 1654 when run as root), on 127.0.0.1 and a free port; the image's HEALTHCHECK command
-#      until ready; every probe path; one V2 inference on minilm; a graceful stop
+#      until ready; every probe path and the V2 health routes; one V2 inference on minilm; a graceful stop
 # Installs what it needs when missing (apt: docker-compose, yamllint, curl, python3-yaml; npm into .cache/npm:
 # dockerfilelint, kubernetes-models). Prints "N passed, M failed" last; exits non-zero on any failure.
 #
@@ -195,6 +195,12 @@ fi
 for path in $("$PY" deploy/verify/manifests.py probe-paths "$REPO"); do
   code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$base$path")
   if [[ "$code" == 200 ]]; then pass "probe path $path -> 200"; else fail "probe path $path -> $code"; fi
+done
+
+# The Open Inference Protocol's own health routes (KServe and V2 clients use them).
+for path in /v2/health/live /v2/health/ready /v2/models/minilm/ready; do
+  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$base$path")
+  if [[ "$code" == 200 ]]; then pass "V2 route $path -> 200"; else fail "V2 route $path -> $code"; fi
 done
 
 say "V2 inference: POST /v2/models/minilm/infer"
