@@ -50,8 +50,9 @@ RUN apt-get update \
     && useradd --uid 1654 --gid app --create-home --shell /usr/sbin/nologin app
 COPY --from=aspnet-runtime /usr/share/dotnet /usr/share/dotnet
 RUN ln -s /usr/share/dotnet/dotnet /usr/bin/dotnet
-ENV DOTNET_VERSION=10.0 \
-    APP_UID=1654
+# As in the ASP.NET images.
+ENV APP_UID=1654 \
+    DOTNET_RUNNING_IN_CONTAINER=true
 # -- from here to the end, keep identical to the cpu stage (verify.sh checks) --
 WORKDIR /app
 COPY --from=build /app/publish/ /app/

@@ -197,6 +197,14 @@ for path in $("$PY" deploy/verify/manifests.py probe-paths "$REPO"); do
   if [[ "$code" == 200 ]]; then pass "probe path $path -> 200"; else fail "probe path $path -> $code"; fi
 done
 
+while IFS=$'\t' read -r service command; do
+  if env ASPNETCORE_HTTP_PORTS="$port" sh -c "$command" >/dev/null 2>&1; then
+    pass "compose health check of $service passes"
+  else
+    fail "compose health check of $service: $command"
+  fi
+done < <("$PY" deploy/verify/manifests.py compose-healthchecks "$REPO")
+
 # The Open Inference Protocol's own health routes (KServe and V2 clients use them).
 for path in /v2/health/live /v2/health/ready /v2/models/minilm/ready; do
   code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$base$path")

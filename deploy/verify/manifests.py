@@ -5,6 +5,7 @@
                                   ports and the queue-depth metric agree; compose bind mounts exist
   manifests.py k8s-json REPO      every Kubernetes object under deploy/k8s as a JSON array (for k8s-schema.mjs)
   manifests.py probe-paths REPO   the HTTP paths that probes and health checks call, one a line
+  manifests.py compose-healthchecks REPO   our compose services' CMD-SHELL health checks: NAME<TAB>COMMAND
 """
 import glob
 import json
@@ -159,13 +160,25 @@ def probe_paths(repo):
     with open(os.path.join(repo, "docker-compose.yml"), encoding="utf-8") as f:
         compose = yaml.safe_load(f)
     for service in compose["services"].values():
+        if "build" not in service:
+            continue  # Prometheus and Grafana: not our routes
         test = service.get("healthcheck", {}).get("test", [])
-        for match in re.finditer(r"http://127\.0\.0\.1:8000(/\S*)", " ".join(test)):
+        for match in re.finditer(r"http://127\.0\.0\.1:[^/\s]+(/\S*)", " ".join(test)):
             paths.add(match.group(1))
     with open(os.path.join(repo, "Dockerfile"), encoding="utf-8") as f:
         for match in re.finditer(r"^HEALTHCHECK .*?http://[^/\s]+(/[^\s\"']*)", f.read(), re.MULTILINE):
             paths.add(match.group(1))
     print("\n".join(sorted(paths)))
+
+
+def compose_healthchecks(repo):
+    """The CMD-SHELL health checks of our services, as the container's shell receives them ($$ -> $)."""
+    with open(os.path.join(repo, "docker-compose.yml"), encoding="utf-8") as f:
+        compose = yaml.safe_load(f)
+    for name, service in sorted(compose["services"].items()):
+        test = service.get("healthcheck", {}).get("test", [])
+        if "build" in service and test[:1] == ["CMD-SHELL"]:
+            print(f"{name}\t{test[1].replace('$$', '$')}")
 
 
 def main(argv):
@@ -175,6 +188,8 @@ def main(argv):
         print(json.dumps([{"file": p, "object": d} for p, d in k8s_objects(argv[1])]))
     elif len(argv) == 2 and argv[0] == "probe-paths":
         probe_paths(argv[1])
+    elif len(argv) == 2 and argv[0] == "compose-healthchecks":
+        compose_healthchecks(argv[1])
     else:
         print(__doc__, file=sys.stderr)
         sys.exit(2)
