@@ -129,7 +129,7 @@ if [[ $STATIC_ONLY -eq 1 ]]; then summary; [[ $failed -eq 0 ]]; exit; fi
 
 # ---- 5. build as the Dockerfile does, run as the image does ----
 say "build stage (dotnet publish as in the Dockerfile)"
-SCRATCH=$(mktemp -d /tmp/inference-verify.XXXXXX)
+SCRATCH=$(mktemp -d -t inference-verify.XXXXXX)  # under TMPDIR, default /tmp
 chmod 755 "$SCRATCH"
 build_log="$SCRATCH/build.log"
 # No MSBuild nodes or compiler server left running afterwards (the Docker build stage exits with its container).
