@@ -59,10 +59,12 @@ COPY --from=build /app/publish/ /app/
 # The repository is baked in (root-owned, read-only to the app); mount a volume over /models to serve others.
 COPY --from=build /src/models/ /models/
 # ASPNETCORE_HTTP_PORTS is the HTTP port (Kestrel listens on all interfaces); the health check follows it.
+# Grpc__Url is the gRPC endpoint (HTTP/2 cleartext).
 ENV ASPNETCORE_HTTP_PORTS=8000 \
+    Grpc__Url=http://*:8001 \
     ModelRepository__Path=/models
-# 8000: HTTP (Open Inference Protocol REST, health, metrics). 8001 (gRPC) is reserved, not served yet.
-EXPOSE 8000
+# 8000: HTTP (Open Inference Protocol REST, health, metrics). 8001: gRPC (Open Inference Protocol).
+EXPOSE 8000 8001
 USER 1654
 # Readiness: every model loaded and warmed. Six failures (a minute) mark it unhealthy; `docker run
 # --health-start-period` gives a slow start more grace.
@@ -81,10 +83,12 @@ COPY --from=build /app/publish/ /app/
 # The repository is baked in (root-owned, read-only to the app); mount a volume over /models to serve others.
 COPY --from=build /src/models/ /models/
 # ASPNETCORE_HTTP_PORTS is the HTTP port (Kestrel listens on all interfaces); the health check follows it.
+# Grpc__Url is the gRPC endpoint (HTTP/2 cleartext).
 ENV ASPNETCORE_HTTP_PORTS=8000 \
+    Grpc__Url=http://*:8001 \
     ModelRepository__Path=/models
-# 8000: HTTP (Open Inference Protocol REST, health, metrics). 8001 (gRPC) is reserved, not served yet.
-EXPOSE 8000
+# 8000: HTTP (Open Inference Protocol REST, health, metrics). 8001: gRPC (Open Inference Protocol).
+EXPOSE 8000 8001
 USER 1654
 # Readiness: every model loaded and warmed. Six failures (a minute) mark it unhealthy; `docker run
 # --health-start-period` gives a slow start more grace.

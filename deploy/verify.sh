@@ -166,11 +166,12 @@ printf 'WORKDIR %s\nENV %s\nUSER %s\nENTRYPOINT/CMD %s\nHEALTHCHECK %s\n' "$IMAG
 [[ ${#IMAGE_COMMAND[@]} -gt 0 && -n "$IMAGE_HEALTHCHECK" ]] || die "the cpu stage has no ENTRYPOINT or HEALTHCHECK"
 
 port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+grpc_port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 base="http://127.0.0.1:$port"
 # The image's environment, with the port swapped for a free one and Kestrel kept on the loopback interface
 # (ASPNETCORE_URLS wins over ASPNETCORE_HTTP_PORTS); DOTNET_RUNNING_IN_CONTAINER comes from the ASP.NET base image.
 run_env=(PATH="$(dirname "$(readlink -f "$(command -v dotnet)")"):/usr/local/bin:/usr/bin:/bin" HOME="$SCRATCH/home"
-  DOTNET_RUNNING_IN_CONTAINER=true "${IMAGE_ENV[@]}" ASPNETCORE_HTTP_PORTS="$port" ASPNETCORE_URLS="$base")
+  DOTNET_RUNNING_IN_CONTAINER=true "${IMAGE_ENV[@]}" ASPNETCORE_HTTP_PORTS="$port" ASPNETCORE_URLS="$base" Grpc__Url="http://127.0.0.1:$grpc_port")
 mkdir -p "$SCRATCH/home"
 as_user=()
 # HOME stays root-owned, like /home/app under Kubernetes' readOnlyRootFilesystem: only /tmp is writable there.
