@@ -1,0 +1,436 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using InferenceService.Runtime.Inference;
+using InferenceService.Runtime.Tensors;
+using Microsoft.Extensions.Logging;
+
+namespace InferenceService.Runtime.Batching;
+
+/// <summary>
+/// Triton-style dynamic batcher for one model version. Callers write requests into a bounded channel; one scheduler
+/// loop (the channel's single reader) moves them into per-priority FIFOs and, whenever an instance is free, dispatches
+/// the batch around the oldest highest-priority request once it is full, reaches a preferred size, or its oldest member
+/// has waited max_queue_delay. Up to <see cref="IBatchExecutor.InstanceCount"/> batches run at once.
+/// Timeouts and cancellations answer the caller at once from their own timer or token callback; the loop only unlinks them.
+/// </summary>
+internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
+{
+    /// <summary>How long disposal lets running batches finish (a hot swap disposes the old version under load) before cancelling them.</summary>
+    internal static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>Sent with queue-full rejections: the queue turns over in well under a second when the model keeps up.</summary>
+    private const int RetryAfterSeconds = 1;
+
+    private readonly BatchingModel model;
+    private readonly IBatchExecutor executor;
+    private readonly TimeProvider timeProvider;
+    private readonly ILogger logger;
+    private readonly ModelStatistics statistics;
+    private readonly Channel<QueuedRequest> channel;
+    private readonly ConcurrentQueue<QueuedRequest> leftEarly = new();
+    private readonly AsyncSignal wake = new();
+    private readonly PendingQueue pending;
+    private readonly ITimer delayTimer;
+    private readonly CancellationTokenSource shutdown = new();
+    private readonly int instanceCount;
+    private readonly Task loop;
+
+    // Admitted requests that have not left the queue yet (checked against max_queue_size).
+    private int queued;
+
+    // Batches handed to the executor and not finished.
+    private int running;
+    private int disposed;
+
+    // Requests the loop has read from the channel; the loop alone writes it.
+    private long received;
+
+    public DynamicBatcher(BatchingModel model, IBatchExecutor executor, TimeProvider timeProvider, ILogger logger)
+    {
+        this.model = model;
+        this.executor = executor;
+        this.timeProvider = timeProvider;
+        this.logger = logger;
+        statistics = new ModelStatistics(timeProvider);
+        instanceCount = Math.Max(1, executor.InstanceCount);
+        pending = new PendingQueue(model.PriorityLevels);
+
+        // The channel never holds more than `queued` counts, so admission control happens there and TryWrite only fails after shutdown.
+        channel = Channel.CreateBounded<QueuedRequest>(new BoundedChannelOptions(model.QueueCapacity)
+        {
+            SingleReader = true,
+            SingleWriter = false,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        delayTimer = timeProvider.CreateTimer(static state => ((AsyncSignal)state!).Set(), wake, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        loop = Task.Run(RunLoopAsync);
+    }
+
+    /// <summary>Test hook: called by the loop each time it goes to sleep, with the number of requests it has read so far.</summary>
+    internal Action<long>? LoopIdle { get; set; }
+
+    public async Task<IReadOnlyList<Tensor>> InferAsync(InferenceRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var start = timeProvider.GetTimestamp();
+        QueuedRequest item;
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            item = Admit(request, start, cancellationToken);
+        }
+        catch (Exception)
+        {
+            statistics.RecordFailure(timeProvider.GetTimestamp() - start);
+            throw;
+        }
+
+        return await item.Answer.ConfigureAwait(false);
+    }
+
+    public ModelStatisticsSnapshot GetStatistics() => statistics.Snapshot();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        {
+            return;
+        }
+
+        channel.Writer.TryComplete();
+        wake.Set();
+        await loop.ConfigureAwait(false);
+        await delayTimer.DisposeAsync().ConfigureAwait(false);
+
+        // The loop is gone, so this method is now the signal's only resetter.
+        var start = timeProvider.GetTimestamp();
+        while (Volatile.Read(ref running) > 0)
+        {
+            wake.Reset();
+            if (Volatile.Read(ref running) == 0)
+            {
+                break;
+            }
+
+            var left = DrainTimeout - timeProvider.GetElapsedTime(start);
+            if (left <= TimeSpan.Zero)
+            {
+                BatcherLog.DrainTimedOut(logger, model.Name, Volatile.Read(ref running), DrainTimeout);
+                await shutdown.CancelAsync().ConfigureAwait(false);
+
+                // Not disposed: running batches still hold its token. It owns no timer or wait handle, so nothing leaks.
+                return;
+            }
+
+            try
+            {
+                await wake.WaitAsync().WaitAsync(left, timeProvider).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // Checked at the top of the loop.
+            }
+        }
+
+        shutdown.Dispose();
+    }
+
+    private QueuedRequest Admit(InferenceRequest request, long start, CancellationToken cancellationToken)
+    {
+        var shape = model.Describe(request);
+        var level = ResolveLevel(request.Priority);
+        var timeout = ResolveTimeout(request.Timeout);
+        if (Volatile.Read(ref disposed) != 0)
+        {
+            throw Unloading();
+        }
+
+        if (Interlocked.Increment(ref queued) > model.QueueCapacity)
+        {
+            Interlocked.Decrement(ref queued);
+            throw new InferenceException(
+                InferenceErrorKind.Unavailable,
+                $"model '{model.Name}': the queue is full ({model.QueueCapacity} requests, max_queue_size); retry later.")
+            {
+                RetryAfterSeconds = RetryAfterSeconds,
+            };
+        }
+
+        var item = new QueuedRequest(request, shape, level, start);
+
+        // The timer starts disarmed so that it is attached before it can fire.
+        var timer = timeout is { } limit
+            ? timeProvider.CreateTimer(_ => Expire(item, limit), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan)
+            : null;
+        var registration = cancellationToken.CanBeCanceled
+            ? cancellationToken.Register(() => Cancel(item, cancellationToken))
+            : default;
+        item.Watch(timer, registration);
+        timer?.Change(timeout!.Value, Timeout.InfiniteTimeSpan);
+        if (!channel.Writer.TryWrite(item))
+        {
+            Reject(item, Unloading());
+        }
+
+        wake.Set();
+        return item;
+    }
+
+    private int ResolveLevel(int? priority)
+    {
+        if (model.PriorityLevels == 1 || priority is null)
+        {
+            // With one level Triton ignores the priority.
+            return model.DefaultLevel;
+        }
+
+        if (priority < 1 || priority > model.PriorityLevels)
+        {
+            throw InferenceException.BadRequest($"model '{model.Name}': priority {priority} must be in 1..{model.PriorityLevels} (priority_levels).");
+        }
+
+        return priority.Value - 1;
+    }
+
+    private TimeSpan? ResolveTimeout(TimeSpan? requested)
+    {
+        if (requested is not { } own)
+        {
+            return model.DefaultTimeout;
+        }
+
+        if (own <= TimeSpan.Zero)
+        {
+            throw InferenceException.BadRequest($"model '{model.Name}': timeout must be positive, got {own.TotalMicroseconds} µs.");
+        }
+
+        // A request may only shorten the model's limit, never lengthen it.
+        return model.DefaultTimeout is { } limit && limit < own ? limit : own;
+    }
+
+    private void Expire(QueuedRequest item, TimeSpan timeout)
+    {
+        if (!item.TryLeaveQueue())
+        {
+            return;
+        }
+
+        LeftQueue(item);
+        Fail(item, new InferenceException(
+            InferenceErrorKind.Timeout,
+            $"model '{model.Name}': the request timed out after {timeout.TotalMilliseconds} ms in the queue before a batch could take it."));
+    }
+
+    private void Cancel(QueuedRequest item, CancellationToken token)
+    {
+        // Still queued: leave the queue now. Already in a running batch: answer now; the batch's result is dropped.
+        if (item.TryLeaveQueue())
+        {
+            LeftQueue(item);
+        }
+
+        if (item.TryCancel(token))
+        {
+            statistics.RecordFailure(timeProvider.GetTimestamp() - item.EnqueuedAt);
+        }
+    }
+
+    /// <summary>Fails a request that is still queued (shutdown, write refused).</summary>
+    private void Reject(QueuedRequest item, Exception error)
+    {
+        if (item.TryLeaveQueue())
+        {
+            Interlocked.Decrement(ref queued);
+            Fail(item, error);
+        }
+    }
+
+    /// <summary>Bookkeeping for a request that left by timeout or cancellation; the loop unlinks it.</summary>
+    private void LeftQueue(QueuedRequest item)
+    {
+        Interlocked.Decrement(ref queued);
+        leftEarly.Enqueue(item);
+        wake.Set();
+    }
+
+    private void Fail(QueuedRequest item, Exception error)
+    {
+        if (item.TryFail(error))
+        {
+            statistics.RecordFailure(timeProvider.GetTimestamp() - item.EnqueuedAt);
+        }
+    }
+
+    private InferenceException Unloading() =>
+        new(InferenceErrorKind.Unavailable, $"model '{model.Name}' is unloading; it takes no more requests.");
+
+    private async Task RunLoopAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                wake.Reset();
+                while (channel.Reader.TryRead(out var item))
+                {
+                    received++;
+                    if (item.IsQueued)
+                    {
+                        pending.Add(item);
+                    }
+                }
+
+                while (leftEarly.TryDequeue(out var item))
+                {
+                    pending.Remove(item);
+                }
+
+                if (Volatile.Read(ref disposed) != 0)
+                {
+                    break;
+                }
+
+                var sleep = DispatchReady();
+                delayTimer.Change(sleep ?? Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                LoopIdle?.Invoke(received);
+                await wake.WaitAsync().ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            BatcherLog.LoopFailed(logger, model.Name, ex);
+            channel.Writer.TryComplete(ex);
+        }
+        finally
+        {
+            while (channel.Reader.TryRead(out var item))
+            {
+                Reject(item, Unloading());
+            }
+
+            foreach (var item in pending.RemoveAll())
+            {
+                Reject(item, Unloading());
+            }
+        }
+    }
+
+    /// <summary>Dispatches batches while an instance is free and one is due; returns how long to sleep before the next is due.</summary>
+    private TimeSpan? DispatchReady()
+    {
+        while (Volatile.Read(ref running) < instanceCount)
+        {
+            var candidate = pending.Peek(model.BatchCap, model.PreferredBatchSizes);
+            if (candidate is null)
+            {
+                return null;
+            }
+
+            var now = timeProvider.GetTimestamp();
+            var waited = now - candidate.OldestEnqueuedAt;
+            var delayOver = waited >= model.MaxQueueDelayTicks;
+            int take;
+            if (candidate.PreferredCount > 0 && !delayOver)
+            {
+                take = candidate.PreferredCount;
+            }
+            else if (candidate.Full || delayOver)
+            {
+                take = candidate.Members.Count;
+            }
+            else
+            {
+                // Rounded up so the wake-up never comes a tick early and finds the delay not yet over.
+                var ticks = (model.MaxQueueDelayTicks - waited) * TimeSpan.TicksPerSecond;
+                return TimeSpan.FromTicks((ticks + timeProvider.TimestampFrequency - 1) / timeProvider.TimestampFrequency);
+            }
+
+            var batch = new List<QueuedRequest>(take);
+            for (var i = 0; i < take; i++)
+            {
+                var member = candidate.Members[i];
+                pending.Remove(member);
+
+                // A member whose timer or token fired since Peek has been answered by that path.
+                if (member.TryLeaveQueue())
+                {
+                    Interlocked.Decrement(ref queued);
+                    member.LeftQueueAt = now;
+                    batch.Add(member);
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                Interlocked.Increment(ref running);
+                _ = Task.Run(() => RunBatchAsync(batch));
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Never throws: every outcome is delivered to the members.</summary>
+    private async Task RunBatchAsync(List<QueuedRequest> members)
+    {
+        try
+        {
+            if (members.TrueForAll(m => m.IsAnswered))
+            {
+                return;
+            }
+
+            var t0 = timeProvider.GetTimestamp();
+            var batch = BatchAssembler.Assemble(model, members);
+            var t1 = timeProvider.GetTimestamp();
+            var outputs = await executor.ExecuteAsync(batch.Inputs, batch.OutputNames, shutdown.Token).ConfigureAwait(false);
+            var t2 = timeProvider.GetTimestamp();
+            statistics.RecordExecution(batch.Rows);
+            BatchAssembler.CheckOutputs(model, batch, outputs);
+            var answers = new IReadOnlyList<Tensor>?[members.Count];
+            long row = 0;
+            for (var m = 0; m < members.Count; m++)
+            {
+                if (!members[m].IsAnswered)
+                {
+                    answers[m] = BatchAssembler.Split(model, batch, outputs, members, m, row);
+                }
+
+                row += members[m].Shape.Rows;
+            }
+
+            var t3 = timeProvider.GetTimestamp();
+            for (var m = 0; m < members.Count; m++)
+            {
+                var member = members[m];
+                if (answers[m] is { } answer && member.TrySucceed(answer))
+                {
+                    statistics.RecordSuccess(t3 - member.EnqueuedAt, member.LeftQueueAt - member.EnqueuedAt, t1 - t0, t2 - t1, t3 - t2);
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            var unloaded = ex is OperationCanceledException && shutdown.IsCancellationRequested;
+            if (!unloaded)
+            {
+                BatcherLog.BatchFailed(logger, model.Name, members.Count, members.Sum(m => (long)m.Shape.Rows), ex);
+            }
+
+            foreach (var member in members)
+            {
+                Fail(member, unloaded ? Unloading() : BatchError(ex));
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref running);
+            wake.Set();
+        }
+    }
+
+    /// <summary>A fresh exception per member: they are awaited independently and rethrowing one instance from many tasks garbles its trace.</summary>
+    private InferenceException BatchError(Exception ex) => ex is InferenceException inference
+        ? new InferenceException(inference.Kind, inference.Message, inference)
+        : new InferenceException(InferenceErrorKind.Backend, $"model '{model.Name}' failed: {ex.Message}", ex);
+}
