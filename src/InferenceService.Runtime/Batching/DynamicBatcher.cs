@@ -42,8 +42,9 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
     private int running;
     private int disposed;
 
-    // Requests the loop has read from the channel; the loop alone writes it.
+    // Requests read from the channel and batches dispatched; the loop alone writes them.
     private long received;
+    private long dispatched;
 
     public DynamicBatcher(BatchingModel model, IBatchExecutor executor, TimeProvider timeProvider, ILogger logger)
     {
@@ -66,26 +67,32 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
         loop = Task.Run(RunLoopAsync);
     }
 
-    /// <summary>Test hook: called by the loop each time it goes to sleep, with the number of requests it has read so far.</summary>
-    internal Action<long>? LoopIdle { get; set; }
+    /// <summary>Test hook: called by the loop each time it goes to sleep, with the requests read and the batches dispatched so far.</summary>
+    internal Action<long, long>? LoopIdle { get; set; }
 
-    public async Task<IReadOnlyList<Tensor>> InferAsync(InferenceRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Returns the queued request's own answer task, not an async wrapper around it, so that a timeout or cancellation
+    /// completes the caller's task the moment its timer or token fires. Admission failures come back as a faulted task.
+    /// </summary>
+    public Task<IReadOnlyList<Tensor>> InferAsync(InferenceRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var start = timeProvider.GetTimestamp();
-        QueuedRequest item;
-        try
+        if (cancellationToken.IsCancellationRequested)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            item = Admit(request, start, cancellationToken);
-        }
-        catch (Exception)
-        {
-            statistics.RecordFailure(timeProvider.GetTimestamp() - start);
-            throw;
+            statistics.RecordFailure(0);
+            return Task.FromCanceled<IReadOnlyList<Tensor>>(cancellationToken);
         }
 
-        return await item.Answer.ConfigureAwait(false);
+        try
+        {
+            return Admit(request, start, cancellationToken).Answer;
+        }
+        catch (InferenceException ex)
+        {
+            statistics.RecordFailure(timeProvider.GetTimestamp() - start);
+            return Task.FromException<IReadOnlyList<Tensor>>(ex);
+        }
     }
 
     public ModelStatisticsSnapshot GetStatistics() => statistics.Snapshot();
@@ -292,7 +299,7 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
 
                 var sleep = DispatchReady();
                 delayTimer.Change(sleep ?? Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-                LoopIdle?.Invoke(received);
+                LoopIdle?.Invoke(received, dispatched);
                 await wake.WaitAsync().ConfigureAwait(false);
             }
         }
@@ -363,6 +370,7 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
             if (batch.Count > 0)
             {
                 Interlocked.Increment(ref running);
+                dispatched++;
                 _ = Task.Run(() => RunBatchAsync(batch));
             }
         }

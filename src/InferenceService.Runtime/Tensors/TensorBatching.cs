@@ -52,23 +52,24 @@ internal static class TensorBatching
             throw new ArgumentException($"batched shape {TensorShape.Format(shape)} is too large.", nameof(parts));
         }
 
-        Array data = first.Data switch
+        // Switch on the declared type, not the array: the CLR lets a long[] pass as ulong[] (and int[] as uint[], ...).
+        Array data = first.DataType switch
         {
-            bool[] => ConcatTyped<bool>(parts, shape, count, padded, padValue != 0),
-            byte[] => ConcatTyped(parts, shape, count, padded, checked((byte)padValue)),
-            ushort[] => ConcatTyped(parts, shape, count, padded, checked((ushort)padValue)),
-            uint[] => ConcatTyped(parts, shape, count, padded, checked((uint)padValue)),
-            ulong[] => ConcatTyped(parts, shape, count, padded, checked((ulong)padValue)),
-            sbyte[] => ConcatTyped(parts, shape, count, padded, checked((sbyte)padValue)),
-            short[] => ConcatTyped(parts, shape, count, padded, checked((short)padValue)),
-            int[] => ConcatTyped(parts, shape, count, padded, checked((int)padValue)),
-            long[] => ConcatTyped(parts, shape, count, padded, checked((long)padValue)),
-            Float16[] => ConcatTyped(parts, shape, count, padded, (Float16)(float)padValue),
-            BFloat16[] => ConcatTyped(parts, shape, count, padded, (BFloat16)(float)padValue),
-            float[] => ConcatTyped(parts, shape, count, padded, (float)padValue),
-            double[] => ConcatTyped(parts, shape, count, padded, padValue),
-            string[] => ConcatTyped(parts, shape, count, padded: true, string.Empty),
-            _ => throw new ArgumentException($"unsupported data array {first.Data.GetType().Name}.", nameof(parts)),
+            TensorDataType.Bool => ConcatTyped<bool>(parts, shape, count, padded, padValue != 0),
+            TensorDataType.UInt8 => ConcatTyped(parts, shape, count, padded, checked((byte)padValue)),
+            TensorDataType.UInt16 => ConcatTyped(parts, shape, count, padded, checked((ushort)padValue)),
+            TensorDataType.UInt32 => ConcatTyped(parts, shape, count, padded, checked((uint)padValue)),
+            TensorDataType.UInt64 => ConcatTyped(parts, shape, count, padded, checked((ulong)padValue)),
+            TensorDataType.Int8 => ConcatTyped(parts, shape, count, padded, checked((sbyte)padValue)),
+            TensorDataType.Int16 => ConcatTyped(parts, shape, count, padded, checked((short)padValue)),
+            TensorDataType.Int32 => ConcatTyped(parts, shape, count, padded, checked((int)padValue)),
+            TensorDataType.Int64 => ConcatTyped(parts, shape, count, padded, checked((long)padValue)),
+            TensorDataType.Fp16 => ConcatTyped(parts, shape, count, padded, (Float16)(float)padValue),
+            TensorDataType.Bf16 => ConcatTyped(parts, shape, count, padded, (BFloat16)(float)padValue),
+            TensorDataType.Fp32 => ConcatTyped(parts, shape, count, padded, (float)padValue),
+            TensorDataType.Fp64 => ConcatTyped(parts, shape, count, padded, padValue),
+            TensorDataType.Bytes => ConcatTyped(parts, shape, count, padded: true, string.Empty),
+            _ => throw new ArgumentException($"unsupported data type {first.DataType}.", nameof(parts)),
         };
         return new Tensor(first.Name, first.DataType, shape, data);
     }
@@ -97,23 +98,23 @@ internal static class TensorBatching
         }
 
         _ = TensorShape.TryGetElementCount(shape, out var count);
-        Array data = batch.Data switch
+        Array data = batch.DataType switch
         {
-            bool[] a => SliceTyped(a, batch.Shape, startRow, shape, count),
-            byte[] a => SliceTyped(a, batch.Shape, startRow, shape, count),
-            ushort[] a => SliceTyped(a, batch.Shape, startRow, shape, count),
-            uint[] a => SliceTyped(a, batch.Shape, startRow, shape, count),
-            ulong[] a => SliceTyped(a, batch.Shape, startRow, shape, count),
-            sbyte[] a => SliceTyped(a, batch.Shape, startRow, shape, count),
-            short[] a => SliceTyped(a, batch.Shape, startRow, shape, count),
-            int[] a => SliceTyped(a, batch.Shape, startRow, shape, count),
-            long[] a => SliceTyped(a, batch.Shape, startRow, shape, count),
-            Float16[] a => SliceTyped(a, batch.Shape, startRow, shape, count),
-            BFloat16[] a => SliceTyped(a, batch.Shape, startRow, shape, count),
-            float[] a => SliceTyped(a, batch.Shape, startRow, shape, count),
-            double[] a => SliceTyped(a, batch.Shape, startRow, shape, count),
-            string[] a => SliceTyped(a, batch.Shape, startRow, shape, count),
-            _ => throw new ArgumentException($"unsupported data array {batch.Data.GetType().Name}.", nameof(batch)),
+            TensorDataType.Bool => SliceTyped((bool[])batch.Data, batch.Shape, startRow, shape, count),
+            TensorDataType.UInt8 => SliceTyped((byte[])batch.Data, batch.Shape, startRow, shape, count),
+            TensorDataType.UInt16 => SliceTyped((ushort[])batch.Data, batch.Shape, startRow, shape, count),
+            TensorDataType.UInt32 => SliceTyped((uint[])batch.Data, batch.Shape, startRow, shape, count),
+            TensorDataType.UInt64 => SliceTyped((ulong[])batch.Data, batch.Shape, startRow, shape, count),
+            TensorDataType.Int8 => SliceTyped((sbyte[])batch.Data, batch.Shape, startRow, shape, count),
+            TensorDataType.Int16 => SliceTyped((short[])batch.Data, batch.Shape, startRow, shape, count),
+            TensorDataType.Int32 => SliceTyped((int[])batch.Data, batch.Shape, startRow, shape, count),
+            TensorDataType.Int64 => SliceTyped((long[])batch.Data, batch.Shape, startRow, shape, count),
+            TensorDataType.Fp16 => SliceTyped((Float16[])batch.Data, batch.Shape, startRow, shape, count),
+            TensorDataType.Bf16 => SliceTyped((BFloat16[])batch.Data, batch.Shape, startRow, shape, count),
+            TensorDataType.Fp32 => SliceTyped((float[])batch.Data, batch.Shape, startRow, shape, count),
+            TensorDataType.Fp64 => SliceTyped((double[])batch.Data, batch.Shape, startRow, shape, count),
+            TensorDataType.Bytes => SliceTyped((string[])batch.Data, batch.Shape, startRow, shape, count),
+            _ => throw new ArgumentException($"unsupported data type {batch.DataType}.", nameof(batch)),
         };
         return new Tensor(batch.Name, batch.DataType, shape, data);
     }
