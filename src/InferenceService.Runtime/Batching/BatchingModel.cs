@@ -140,6 +140,40 @@ internal sealed class BatchingModel
         return new RequestShape(key.ToString(), (int)rows, outputs);
     }
 
+    /// <summary>The 0-based level for a request's priority (1 = highest); BadRequest when out of range.</summary>
+    public int ResolveLevel(int? priority)
+    {
+        if (PriorityLevels == 1 || priority is null)
+        {
+            // With one level Triton ignores the priority.
+            return DefaultLevel;
+        }
+
+        if (priority < 1 || priority > PriorityLevels)
+        {
+            throw InferenceException.BadRequest($"model '{Name}': priority {priority} must be in 1..{PriorityLevels} (priority_levels).");
+        }
+
+        return priority.Value - 1;
+    }
+
+    /// <summary>The request's queue timeout: its own if shorter than the model's default, else the default; null for none.</summary>
+    public TimeSpan? ResolveTimeout(TimeSpan? requested)
+    {
+        if (requested is not { } own)
+        {
+            return DefaultTimeout;
+        }
+
+        if (own <= TimeSpan.Zero)
+        {
+            throw InferenceException.BadRequest($"model '{Name}': timeout must be positive, got {own.TotalMicroseconds} µs.");
+        }
+
+        // A request may only shorten the model's limit, never lengthen it.
+        return DefaultTimeout is { } limit && limit < own ? limit : own;
+    }
+
     /// <summary>Per tensor axis (0 = batch), whether the input may be padded there.</summary>
     public bool[] InputVariableAxes(string name, int rank)
     {

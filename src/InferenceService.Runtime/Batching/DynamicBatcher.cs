@@ -145,8 +145,8 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
     private QueuedRequest Admit(InferenceRequest request, long start, CancellationToken cancellationToken)
     {
         var shape = model.Describe(request);
-        var level = ResolveLevel(request.Priority);
-        var timeout = ResolveTimeout(request.Timeout);
+        var level = model.ResolveLevel(request.Priority);
+        var timeout = model.ResolveTimeout(request.Timeout);
         if (Volatile.Read(ref disposed) != 0)
         {
             throw Unloading();
@@ -164,16 +164,19 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
         }
 
         var item = new QueuedRequest(request, shape, level, start);
+        if (timeout is { } limit)
+        {
+            // Created disarmed and attached before arming, so that it can always be stopped when the request leaves.
+            var timer = timeProvider.CreateTimer(_ => Expire(item, limit), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            item.AttachTimeout(timer);
+            timer.Change(limit, Timeout.InfiniteTimeSpan);
+        }
 
-        // The timer starts disarmed so that it is attached before it can fire.
-        var timer = timeout is { } limit
-            ? timeProvider.CreateTimer(_ => Expire(item, limit), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan)
-            : null;
-        var registration = cancellationToken.CanBeCanceled
-            ? cancellationToken.Register(() => Cancel(item, cancellationToken))
-            : default;
-        item.Watch(timer, registration);
-        timer?.Change(timeout!.Value, Timeout.InfiniteTimeSpan);
+        if (cancellationToken.CanBeCanceled)
+        {
+            item.AttachCancellation(cancellationToken.Register(() => Cancel(item, cancellationToken)));
+        }
+
         if (!channel.Writer.TryWrite(item))
         {
             Reject(item, Unloading());
@@ -181,38 +184,6 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
 
         wake.Set();
         return item;
-    }
-
-    private int ResolveLevel(int? priority)
-    {
-        if (model.PriorityLevels == 1 || priority is null)
-        {
-            // With one level Triton ignores the priority.
-            return model.DefaultLevel;
-        }
-
-        if (priority < 1 || priority > model.PriorityLevels)
-        {
-            throw InferenceException.BadRequest($"model '{model.Name}': priority {priority} must be in 1..{model.PriorityLevels} (priority_levels).");
-        }
-
-        return priority.Value - 1;
-    }
-
-    private TimeSpan? ResolveTimeout(TimeSpan? requested)
-    {
-        if (requested is not { } own)
-        {
-            return model.DefaultTimeout;
-        }
-
-        if (own <= TimeSpan.Zero)
-        {
-            throw InferenceException.BadRequest($"model '{model.Name}': timeout must be positive, got {own.TotalMicroseconds} µs.");
-        }
-
-        // A request may only shorten the model's limit, never lengthen it.
-        return model.DefaultTimeout is { } limit && limit < own ? limit : own;
     }
 
     private void Expire(QueuedRequest item, TimeSpan timeout)

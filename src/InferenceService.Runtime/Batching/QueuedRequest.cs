@@ -14,6 +14,9 @@ internal sealed class QueuedRequest(InferenceRequest request, RequestShape shape
     private const int Left = 1;
 
     private readonly TaskCompletionSource<IReadOnlyList<Tensor>> answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // Guards `cancellation`: the struct is set after registering and read when the answer is set, possibly on another thread.
+    private readonly Lock registrationLock = new();
     private int state;
     private ITimer? timeout;
     private CancellationTokenRegistration cancellation;
@@ -39,10 +42,21 @@ internal sealed class QueuedRequest(InferenceRequest request, RequestShape shape
 
     public bool IsAnswered => answer.Task.IsCompleted;
 
-    public void Watch(ITimer? timeoutTimer, CancellationTokenRegistration registration)
+    /// <summary>Attach before arming the timer, so that whoever takes the request out of the queue can stop it.</summary>
+    public void AttachTimeout(ITimer timer) => timeout = timer;
+
+    /// <summary>The token may already have fired (and answered the request); then the registration is dropped at once.</summary>
+    public void AttachCancellation(CancellationTokenRegistration registration)
     {
-        timeout = timeoutTimer;
-        cancellation = registration;
+        lock (registrationLock)
+        {
+            cancellation = registration;
+        }
+
+        if (IsAnswered)
+        {
+            Release();
+        }
     }
 
     /// <summary>True for exactly one caller; it also stops the timeout timer, which only matters while queued.</summary>
@@ -79,5 +93,11 @@ internal sealed class QueuedRequest(InferenceRequest request, RequestShape shape
     }
 
     // Unregister does not wait for a running callback, so this is safe from inside the cancellation callback too.
-    private void Release() => cancellation.Unregister();
+    private void Release()
+    {
+        lock (registrationLock)
+        {
+            cancellation.Unregister();
+        }
+    }
 }
