@@ -210,4 +210,28 @@ public sealed class DynamicBatcherQueueTests
         var late = await Assert.ThrowsAsync<InferenceException>(() => batcher.InferAsync(TextModel.Request(3, 4), default));
         Assert.Equal(InferenceErrorKind.Unavailable, late.Kind);
     }
+
+    [Fact]
+    public async Task DisposeAsync_BatchStillRunningAfterDrainTimeout_CancelsItAndFailsItsRequestAsUnavailable()
+    {
+        var time = new FakeTimeProvider();
+        using var executor = new FakeTextExecutor();
+        executor.Hold();
+        var batcher = TextModel.Batcher(executor, time, new DynamicBatchingConfig());
+        var running = batcher.InferAsync(TextModel.Request(1, 4), default);
+        await executor.WaitForCallsAsync(1);
+
+        var disposal = batcher.DisposeAsync().AsTask();
+
+        // Disposal arms its drain timer on another thread; keep moving the clock until it has fired.
+        for (var i = 0; i < 1000 && !disposal.IsCompleted; i++)
+        {
+            time.Advance(DynamicBatcher.DrainTimeout);
+            await Task.WhenAny(disposal, Task.Delay(5));
+        }
+
+        await disposal.WaitAsync(Bound);
+        var error = await Assert.ThrowsAsync<InferenceException>(() => running.WaitAsync(Bound));
+        Assert.Equal(InferenceErrorKind.Unavailable, error.Kind);
+    }
 }
