@@ -155,12 +155,7 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
         if (Interlocked.Increment(ref queued) > model.QueueCapacity)
         {
             Interlocked.Decrement(ref queued);
-            throw new InferenceException(
-                InferenceErrorKind.Unavailable,
-                $"model '{model.Name}': the queue is full ({model.QueueCapacity} requests, max_queue_size); retry later.")
-            {
-                RetryAfterSeconds = RetryAfterSeconds,
-            };
+            throw QueueFull();
         }
 
         var item = new QueuedRequest(request, shape, level, start);
@@ -179,7 +174,9 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
 
         if (!channel.Writer.TryWrite(item))
         {
-            Reject(item, Unloading());
+            // Besides shutdown, the channel can be briefly full of requests that timed out or were cancelled
+            // before the loop read them (they no longer count as queued): that is a full queue too.
+            Reject(item, channel.Reader.Completion.IsCompleted || Volatile.Read(ref disposed) != 0 ? Unloading() : QueueFull());
         }
 
         wake.Set();
@@ -238,6 +235,12 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
             statistics.RecordFailure(timeProvider.GetTimestamp() - item.EnqueuedAt);
         }
     }
+
+    private InferenceException QueueFull() =>
+        new(InferenceErrorKind.Unavailable, $"model '{model.Name}': the queue is full ({model.QueueCapacity} requests, max_queue_size); retry later.")
+        {
+            RetryAfterSeconds = RetryAfterSeconds,
+        };
 
     private InferenceException Unloading() =>
         new(InferenceErrorKind.Unavailable, $"model '{model.Name}' is unloading; it takes no more requests.");
