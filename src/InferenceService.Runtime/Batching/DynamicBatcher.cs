@@ -41,6 +41,7 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
     // Batches handed to the executor and not finished.
     private int running;
     private int disposed;
+    private int drainExpired;
 
     // Requests read from the channel and batches dispatched; the loop alone writes them.
     private long received;
@@ -104,13 +105,23 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
             return;
         }
 
+        // Armed before the first await: the drain limit runs from this call, however long the loop takes to stop.
+        await using var drainTimer = timeProvider.CreateTimer(
+            static state =>
+            {
+                var self = (DynamicBatcher)state!;
+                Volatile.Write(ref self.drainExpired, 1);
+                self.wake.Set();
+            },
+            this,
+            DrainTimeout,
+            Timeout.InfiniteTimeSpan);
         channel.Writer.TryComplete();
         wake.Set();
         await loop.ConfigureAwait(false);
         await delayTimer.DisposeAsync().ConfigureAwait(false);
 
-        // The loop is gone, so this method is now the signal's only resetter.
-        var start = timeProvider.GetTimestamp();
+        // The loop is gone, so this method is now the signal's only resetter. Running batches set it when they end.
         while (Volatile.Read(ref running) > 0)
         {
             wake.Reset();
@@ -119,8 +130,7 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
                 break;
             }
 
-            var left = DrainTimeout - timeProvider.GetElapsedTime(start);
-            if (left <= TimeSpan.Zero)
+            if (Volatile.Read(ref drainExpired) != 0)
             {
                 BatcherLog.DrainTimedOut(logger, model.Name, Volatile.Read(ref running), DrainTimeout);
                 await shutdown.CancelAsync().ConfigureAwait(false);
@@ -129,14 +139,7 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
                 return;
             }
 
-            try
-            {
-                await wake.WaitAsync().WaitAsync(left, timeProvider).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                // Checked at the top of the loop.
-            }
+            await wake.WaitAsync().ConfigureAwait(false);
         }
 
         shutdown.Dispose();

@@ -223,12 +223,7 @@ public sealed class DynamicBatcherQueueTests
 
         var disposal = batcher.DisposeAsync().AsTask();
 
-        // Disposal arms its drain timer on another thread; keep moving the clock until it has fired.
-        for (var i = 0; i < 1000 && !disposal.IsCompleted; i++)
-        {
-            time.Advance(DynamicBatcher.DrainTimeout);
-            await Task.WhenAny(disposal, Task.Delay(5));
-        }
+        time.Advance(DynamicBatcher.DrainTimeout);
 
         await disposal.WaitAsync(Bound);
         var error = await Assert.ThrowsAsync<InferenceException>(() => running.WaitAsync(Bound));
