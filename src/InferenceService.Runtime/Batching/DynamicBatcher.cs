@@ -18,14 +18,11 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
     /// <summary>How long disposal lets running batches finish (a hot swap disposes the old version under load) before cancelling them.</summary>
     internal static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>Sent with queue-full rejections: the queue turns over in well under a second when the model keeps up.</summary>
-    private const int RetryAfterSeconds = 1;
-
     private readonly BatchingModel model;
-    private readonly IBatchExecutor executor;
     private readonly TimeProvider timeProvider;
     private readonly ILogger logger;
     private readonly ModelStatistics statistics;
+    private readonly BatchRunner runner;
     private readonly Channel<QueuedRequest> channel;
     private readonly ConcurrentQueue<QueuedRequest> leftEarly = new();
     private readonly AsyncSignal wake = new();
@@ -50,10 +47,10 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
     public DynamicBatcher(BatchingModel model, IBatchExecutor executor, TimeProvider timeProvider, ILogger logger)
     {
         this.model = model;
-        this.executor = executor;
         this.timeProvider = timeProvider;
         this.logger = logger;
         statistics = new ModelStatistics(timeProvider);
+        runner = new BatchRunner(model, executor, timeProvider, statistics, logger);
         instanceCount = Math.Max(1, executor.InstanceCount);
         pending = new PendingQueue(model.PriorityLevels);
 
@@ -152,13 +149,13 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
         var timeout = model.ResolveTimeout(request.Timeout);
         if (Volatile.Read(ref disposed) != 0)
         {
-            throw Unloading();
+            throw BatcherErrors.Unloading(model.Name);
         }
 
         if (Interlocked.Increment(ref queued) > model.QueueCapacity)
         {
             Interlocked.Decrement(ref queued);
-            throw QueueFull();
+            throw BatcherErrors.QueueFull(model.Name, model.QueueCapacity);
         }
 
         var item = new QueuedRequest(request, shape, level, start);
@@ -179,7 +176,7 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
         {
             // Besides shutdown, the channel can be briefly full of requests that timed out or were cancelled
             // before the loop read them (they no longer count as queued): that is a full queue too.
-            Reject(item, channel.Reader.Completion.IsCompleted || Volatile.Read(ref disposed) != 0 ? Unloading() : QueueFull());
+            Reject(item, channel.Reader.Completion.IsCompleted || Volatile.Read(ref disposed) != 0 ? BatcherErrors.Unloading(model.Name) : BatcherErrors.QueueFull(model.Name, model.QueueCapacity));
         }
 
         wake.Set();
@@ -194,9 +191,7 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
         }
 
         LeftQueue(item);
-        Fail(item, new InferenceException(
-            InferenceErrorKind.Timeout,
-            $"model '{model.Name}': the request timed out after {timeout.TotalMilliseconds} ms in the queue before a batch could take it."));
+        Fail(item, BatcherErrors.TimedOut(model.Name, timeout));
     }
 
     private void Cancel(QueuedRequest item, CancellationToken token)
@@ -239,15 +234,6 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
         }
     }
 
-    private InferenceException QueueFull() =>
-        new(InferenceErrorKind.Unavailable, $"model '{model.Name}': the queue is full ({model.QueueCapacity} requests, max_queue_size); retry later.")
-        {
-            RetryAfterSeconds = RetryAfterSeconds,
-        };
-
-    private InferenceException Unloading() =>
-        new(InferenceErrorKind.Unavailable, $"model '{model.Name}' is unloading; it takes no more requests.");
-
     private async Task RunLoopAsync()
     {
         try
@@ -289,12 +275,12 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
         {
             while (channel.Reader.TryRead(out var item))
             {
-                Reject(item, Unloading());
+                Reject(item, BatcherErrors.Unloading(model.Name));
             }
 
             foreach (var item in pending.RemoveAll())
             {
-                Reject(item, Unloading());
+                Reject(item, BatcherErrors.Unloading(model.Name));
             }
         }
     }
@@ -348,74 +334,21 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
             {
                 Interlocked.Increment(ref running);
                 dispatched++;
-                _ = Task.Run(() => RunBatchAsync(batch));
+                _ = Task.Run(async () =>
+                {
+                    try
+                    {
+                        await runner.RunAsync(batch, shutdown.Token).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        Interlocked.Decrement(ref running);
+                        wake.Set();
+                    }
+                });
             }
         }
 
         return null;
     }
-
-    /// <summary>Never throws: every outcome is delivered to the members.</summary>
-    private async Task RunBatchAsync(List<QueuedRequest> members)
-    {
-        try
-        {
-            if (members.TrueForAll(m => m.IsAnswered))
-            {
-                return;
-            }
-
-            var t0 = timeProvider.GetTimestamp();
-            var batch = BatchAssembler.Assemble(model, members);
-            var t1 = timeProvider.GetTimestamp();
-            var outputs = await executor.ExecuteAsync(batch.Inputs, batch.OutputNames, shutdown.Token).ConfigureAwait(false);
-            var t2 = timeProvider.GetTimestamp();
-            statistics.RecordExecution(batch.Rows);
-            BatchAssembler.CheckOutputs(model, batch, outputs);
-            var answers = new IReadOnlyList<Tensor>?[members.Count];
-            long row = 0;
-            for (var m = 0; m < members.Count; m++)
-            {
-                if (!members[m].IsAnswered)
-                {
-                    answers[m] = BatchAssembler.Split(model, batch, outputs, members, m, row);
-                }
-
-                row += members[m].Shape.Rows;
-            }
-
-            var t3 = timeProvider.GetTimestamp();
-            for (var m = 0; m < members.Count; m++)
-            {
-                var member = members[m];
-                if (answers[m] is { } answer && member.TrySucceed(answer))
-                {
-                    statistics.RecordSuccess(t3 - member.EnqueuedAt, member.LeftQueueAt - member.EnqueuedAt, t1 - t0, t2 - t1, t3 - t2);
-                }
-            }
-        }
-        catch (Exception ex)
-        {
-            var unloaded = ex is OperationCanceledException && shutdown.IsCancellationRequested;
-            if (!unloaded)
-            {
-                BatcherLog.BatchFailed(logger, model.Name, members.Count, members.Sum(m => (long)m.Shape.Rows), ex);
-            }
-
-            foreach (var member in members)
-            {
-                Fail(member, unloaded ? Unloading() : BatchError(ex));
-            }
-        }
-        finally
-        {
-            Interlocked.Decrement(ref running);
-            wake.Set();
-        }
-    }
-
-    /// <summary>A fresh exception per member: they are awaited independently and rethrowing one instance from many tasks garbles its trace.</summary>
-    private InferenceException BatchError(Exception ex) => ex is InferenceException inference
-        ? new InferenceException(inference.Kind, inference.Message, inference)
-        : new InferenceException(InferenceErrorKind.Backend, $"model '{model.Name}' failed: {ex.Message}", ex);
 }
