@@ -54,7 +54,8 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
         instanceCount = Math.Max(1, executor.InstanceCount);
         pending = new PendingQueue(model.PriorityLevels);
 
-        // The channel never holds more than `queued` counts, so admission control happens there and TryWrite only fails after shutdown.
+        // Admission is counted in `queued` against the same bound, so the channel refuses a write only after shutdown or while
+        // it briefly holds requests that already left by timeout or cancellation (answered as queue full).
         channel = Channel.CreateBounded<QueuedRequest>(new BoundedChannelOptions(model.QueueCapacity)
         {
             SingleReader = true,
