@@ -37,6 +37,7 @@ internal sealed class BatchRunner(BatchingModel model, IBatchExecutor executor, 
             }
 
             var t3 = timeProvider.GetTimestamp();
+            statistics.RecordBatch(batch.Rows, t1 - t0, t2 - t1, t3 - t2);
             for (var m = 0; m < members.Count; m++)
             {
                 var member = members[m];

@@ -16,7 +16,9 @@ internal sealed class DirectRunner(IBatchExecutor executor, IReadOnlyList<string
         {
             var outputs = await executor.ExecuteAsync(request.Inputs, request.Outputs ?? allOutputs, cancellationToken).ConfigureAwait(false);
             var elapsed = timeProvider.GetTimestamp() - start;
-            statistics.RecordExecution(batches && request.Inputs.Count > 0 && request.Inputs[0].Shape.Length > 0 ? request.Inputs[0].Shape[0] : 1);
+            var items = batches && request.Inputs.Count > 0 && request.Inputs[0].Shape.Length > 0 ? request.Inputs[0].Shape[0] : 1;
+            statistics.RecordExecution(items);
+            statistics.RecordBatch(items, input: 0, infer: elapsed, output: 0);
 
             // Waiting for a free instance happens inside the executor, so it counts as compute here.
             statistics.RecordSuccess(elapsed, queue: 0, input: 0, infer: elapsed, output: 0);

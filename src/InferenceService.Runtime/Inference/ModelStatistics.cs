@@ -1,8 +1,11 @@
+using System.Collections.Concurrent;
+
 namespace InferenceService.Runtime.Inference;
 
 /// <summary>Lock-free counters behind <see cref="ModelStatisticsSnapshot"/>; a snapshot may mix updates in flight, as Triton's does.</summary>
 internal sealed class ModelStatistics(TimeProvider timeProvider)
 {
+    private readonly ConcurrentDictionary<long, BatchSizeCounters> batches = new();
     private long lastInference;
     private long inferenceCount;
     private long executionCount;
@@ -20,6 +23,10 @@ internal sealed class ModelStatistics(TimeProvider timeProvider)
         Interlocked.Increment(ref executionCount);
         Interlocked.Add(ref inferenceCount, items);
     }
+
+    /// <summary>One successful execution's durations, by its batch size (in items). Durations are timestamp differences.</summary>
+    public void RecordBatch(long items, long input, long infer, long output) =>
+        batches.GetOrAdd(items, static _ => new BatchSizeCounters()).Record(input, infer, output);
 
     /// <summary>All durations are <see cref="TimeProvider.GetTimestamp"/> differences.</summary>
     public void RecordSuccess(long total, long queue, long input, long infer, long output)
@@ -53,9 +60,11 @@ internal sealed class ModelStatistics(TimeProvider timeProvider)
             ComputeInput = new(success, Ns(ref inputTicks)),
             ComputeInfer = new(success, Ns(ref inferTicks)),
             ComputeOutput = new(success, Ns(ref outputTicks)),
+            BatchStats = batches.OrderBy(b => b.Key).Select(b => b.Value.Snapshot(b.Key, ToNs)).ToList(),
         };
     }
 
-    private long Ns(ref long ticks) =>
-        (long)(Volatile.Read(ref ticks) * (1_000_000_000.0 / timeProvider.TimestampFrequency));
+    private long Ns(ref long ticks) => ToNs(Volatile.Read(ref ticks));
+
+    private long ToNs(long ticks) => (long)(ticks * (1_000_000_000.0 / timeProvider.TimestampFrequency));
 }

@@ -32,4 +32,7 @@ public sealed record ModelStatisticsSnapshot
 
     /// <summary>Successful requests' time splitting and slicing their outputs.</summary>
     public StatisticsDuration ComputeOutput { get; init; }
+
+    /// <summary>Per executed batch size (ascending), successful executions and their compute durations.</summary>
+    public IReadOnlyList<BatchStatistics> BatchStats { get; init; } = [];
 }

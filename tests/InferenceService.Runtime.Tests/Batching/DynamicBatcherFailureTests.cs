@@ -92,5 +92,7 @@ public sealed class DynamicBatcherFailureTests
         Assert.Equal(3, stats.Success.Count);
         Assert.Equal(0, stats.Fail.Count);
         Assert.Equal(3, stats.ComputeInfer.Count);
+        var batch = Assert.Single(stats.BatchStats);
+        Assert.Equal((4L, 1L), (batch.BatchSize, batch.ComputeInfer.Count));
     }
 }
