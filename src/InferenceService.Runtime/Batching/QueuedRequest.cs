@@ -30,7 +30,7 @@ internal sealed class QueuedRequest(InferenceRequest request, RequestShape shape
     /// <summary><see cref="TimeProvider.GetTimestamp"/> at admission; the batch delay is measured from the oldest.</summary>
     public long EnqueuedAt { get; } = enqueuedAt;
 
-    /// <summary>Timestamp at which the request left the queue (set by the winner of <see cref="TryLeaveQueue"/>).</summary>
+    /// <summary>Timestamp at which the loop put the request in a batch (before the batch starts, so no race).</summary>
     public long LeftQueueAt { get; set; }
 
     /// <summary>Only the scheduler loop reads or writes this.</summary>

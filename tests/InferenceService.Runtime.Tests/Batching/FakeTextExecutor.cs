@@ -13,6 +13,7 @@ internal sealed class FakeTextExecutor(int instanceCount = 1) : IBatchExecutor, 
 {
     private readonly ConcurrentQueue<ExecutorCall> calls = new();
     private readonly SemaphoreSlim gate = new(0);
+    // Held while recording a call and while registering a waiter, so a waiter never misses the call that satisfies it.
     private readonly Lock waitersLock = new();
     private readonly List<(int Count, TaskCompletionSource Done)> waiters = [];
     private volatile bool held;
@@ -107,7 +108,12 @@ internal sealed class FakeTextExecutor(int instanceCount = 1) : IBatchExecutor, 
             lock (waitersLock)
             {
                 calls.Enqueue(new ExecutorCall(inputs, outputNames));
-                waiters.RemoveAll(w => w.Count <= calls.Count && w.Done.TrySetResult() is var _);
+                foreach (var waiter in waiters.Where(w => w.Count <= calls.Count))
+                {
+                    waiter.Done.TrySetResult();
+                }
+
+                waiters.RemoveAll(w => w.Done.Task.IsCompleted);
             }
 
             if (held)

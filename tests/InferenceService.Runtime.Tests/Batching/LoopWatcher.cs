@@ -5,6 +5,7 @@ namespace InferenceService.Runtime.Tests.Batching;
 /// <summary>Lets a test wait until the batcher's loop has read a number of requests and gone to sleep, to assert what it did not do.</summary>
 internal sealed class LoopWatcher
 {
+    // Held while registering and while completing waiters: a waiter registered before an idle is never missed.
     private readonly Lock gate = new();
     private readonly List<(long Received, TaskCompletionSource<long> Done)> waiters = [];
 
