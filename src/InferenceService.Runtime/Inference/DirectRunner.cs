@@ -3,10 +3,35 @@ using InferenceService.Runtime.Tensors;
 namespace InferenceService.Runtime.Inference;
 
 /// <summary>No batching: each request runs alone on a free instance.</summary>
-internal sealed class DirectRunner(IBatchExecutor executor, IReadOnlyList<string> allOutputs) : IModelRunner
+/// <param name="batches">Whether dim 0 of the inputs is the batch dim (max_batch_size &gt; 0), so items are counted from it.</param>
+internal sealed class DirectRunner(IBatchExecutor executor, IReadOnlyList<string> allOutputs, bool batches, TimeProvider timeProvider) : IModelRunner, IModelStatistics
 {
-    public Task<IReadOnlyList<Tensor>> InferAsync(InferenceRequest request, CancellationToken cancellationToken) =>
-        executor.ExecuteAsync(request.Inputs, request.Outputs ?? allOutputs, cancellationToken);
+    private readonly ModelStatistics statistics = new(timeProvider);
+
+    public async Task<IReadOnlyList<Tensor>> InferAsync(InferenceRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var start = timeProvider.GetTimestamp();
+        try
+        {
+            var outputs = await executor.ExecuteAsync(request.Inputs, request.Outputs ?? allOutputs, cancellationToken).ConfigureAwait(false);
+            var elapsed = timeProvider.GetTimestamp() - start;
+            var items = batches && request.Inputs.Count > 0 && request.Inputs[0].Shape.Length > 0 ? request.Inputs[0].Shape[0] : 1;
+            statistics.RecordExecution(items);
+            statistics.RecordBatch(items, input: 0, infer: elapsed, output: 0);
+
+            // Waiting for a free instance happens inside the executor, so it counts as compute here.
+            statistics.RecordSuccess(elapsed, queue: 0, input: 0, infer: elapsed, output: 0);
+            return outputs;
+        }
+        catch
+        {
+            statistics.RecordFailure(timeProvider.GetTimestamp() - start);
+            throw;
+        }
+    }
+
+    public ModelStatisticsSnapshot GetStatistics() => statistics.Snapshot();
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

@@ -1,0 +1,27 @@
+using InferenceService.Runtime.Inference;
+
+namespace InferenceService.Runtime.Batching;
+
+/// <summary>What the batcher tells clients; the HTTP layer maps the kinds to 503, 504 and 500.</summary>
+internal static class BatcherErrors
+{
+    /// <summary>Sent with queue-full rejections: the queue turns over in well under a second when the model keeps up.</summary>
+    public const int RetryAfterSeconds = 1;
+
+    public static InferenceException QueueFull(string model, int capacity) =>
+        new(InferenceErrorKind.Unavailable, $"model '{model}': the queue is full ({capacity} requests, max_queue_size); retry later.")
+        {
+            RetryAfterSeconds = RetryAfterSeconds,
+        };
+
+    public static InferenceException Unloading(string model) =>
+        new(InferenceErrorKind.Unavailable, $"model '{model}' is unloading; it takes no more requests.");
+
+    public static InferenceException TimedOut(string model, TimeSpan timeout) =>
+        new(InferenceErrorKind.Timeout, $"model '{model}': the request timed out after {timeout.TotalMilliseconds} ms in the queue before a batch could take it.");
+
+    /// <summary>A fresh exception per member: they are awaited independently, and one instance rethrown from many tasks garbles its trace.</summary>
+    public static InferenceException BatchFailed(string model, Exception error) => error is InferenceException inference
+        ? new InferenceException(inference.Kind, inference.Message, inference)
+        : new InferenceException(InferenceErrorKind.Backend, $"model '{model}' failed: {error.Message}", error);
+}

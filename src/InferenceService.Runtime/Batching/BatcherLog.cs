@@ -1,0 +1,15 @@
+using Microsoft.Extensions.Logging;
+
+namespace InferenceService.Runtime.Batching;
+
+internal static partial class BatcherLog
+{
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Model '{Model}': a batch of {Requests} requests ({Items} items) failed")]
+    public static partial void BatchFailed(ILogger logger, string model, int requests, long items, Exception exception);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "Model '{Model}': the batch scheduler stopped unexpectedly; queued requests are failed")]
+    public static partial void LoopFailed(ILogger logger, string model, Exception exception);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Model '{Model}': {Batches} batches still ran {Timeout} after shutdown began; they are cancelled")]
+    public static partial void DrainTimedOut(ILogger logger, string model, int batches, TimeSpan timeout);
+}

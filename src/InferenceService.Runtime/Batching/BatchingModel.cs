@@ -1,0 +1,203 @@
+using System.Text;
+using InferenceService.Runtime.Inference;
+using InferenceService.Runtime.Repository;
+
+namespace InferenceService.Runtime.Batching;
+
+/// <summary>
+/// What the batcher needs from a model's config, worked out once: which tensor axes of each input may be padded,
+/// which output axes follow them, and the queue policy in ticks of the injected clock.
+/// </summary>
+/// <remarks>
+/// Padding rule: an input whose config dim i is -1 has a variable tensor axis i + 1 and is padded there with its
+/// pad_value. An output whose config dim i is -1 follows the inputs' variable axis i + 1 when the model returns it with
+/// exactly the batch's padded length there; each request then gets its own length back. Any other output axis is only
+/// split by batch (e.g. MiniLM's last_hidden_state [-1, 384] is sliced on axis 1, pooler_output [384] is not).
+/// </remarks>
+internal sealed class BatchingModel
+{
+    private readonly Dictionary<string, TensorConfig> inputs;
+    private readonly Dictionary<string, bool[]> outputVariableAxes;
+
+    public BatchingModel(string name, ModelConfig config, TimeProvider timeProvider)
+    {
+        var batching = config.DynamicBatching ?? throw new ArgumentException($"model '{name}' has no dynamic_batching section.", nameof(config));
+        Name = name;
+        MaxBatchSize = config.MaxBatchSize;
+        AllOutputs = config.Outputs.Select(o => o.Name).ToList();
+        inputs = config.Inputs.ToDictionary(i => i.Name, StringComparer.Ordinal);
+        outputVariableAxes = config.Outputs.ToDictionary(o => o.Name, o => VariableAxes(o.Dims), StringComparer.Ordinal);
+        PreferredBatchSizes = batching.PreferredBatchSizes.ToHashSet();
+        BatchCap = batching.PreferredBatchSizes.Count > 0 ? batching.PreferredBatchSizes.Max() : config.MaxBatchSize;
+        QueueCapacity = batching.MaxQueueSize > 0 ? batching.MaxQueueSize : DynamicBatchingConfig.DefaultMaxQueueSize;
+        MaxQueueDelay = TimeSpan.FromMicroseconds(batching.MaxQueueDelayMicroseconds);
+        MaxQueueDelayTicks = (long)((Int128)batching.MaxQueueDelayMicroseconds * timeProvider.TimestampFrequency / 1_000_000);
+        DefaultTimeout = batching.DefaultTimeoutMicroseconds > 0 ? TimeSpan.FromMicroseconds(batching.DefaultTimeoutMicroseconds) : null;
+        PriorityLevels = Math.Max(1, batching.PriorityLevels);
+        DefaultLevel = batching.PriorityLevels > 0 ? batching.DefaultPriorityLevel - 1 : 0;
+        LengthBuckets = batching.LengthBuckets;
+    }
+
+    public string Name { get; }
+
+    public int MaxBatchSize { get; }
+
+    public IReadOnlyList<string> AllOutputs { get; }
+
+    public IReadOnlySet<int> PreferredBatchSizes { get; }
+
+    /// <summary>Items a batch grows to at most: the largest preferred size, else max_batch_size (Triton's rule).</summary>
+    public int BatchCap { get; }
+
+    public int QueueCapacity { get; }
+
+    public TimeSpan MaxQueueDelay { get; }
+
+    public long MaxQueueDelayTicks { get; }
+
+    public TimeSpan? DefaultTimeout { get; }
+
+    /// <summary>At least 1; levels are 0-based inside the batcher (level 0 = priority 1).</summary>
+    public int PriorityLevels { get; }
+
+    public int DefaultLevel { get; }
+
+    public IReadOnlyList<long> LengthBuckets { get; }
+
+    /// <summary>Checks what a batch's other members depend on and works out where the request may be queued.</summary>
+    /// <exception cref="InferenceException">BadRequest, with the reason.</exception>
+    public RequestShape Describe(InferenceRequest request)
+    {
+        if (request.Inputs.Count == 0)
+        {
+            throw InferenceException.BadRequest($"model '{Name}': the request has no inputs.");
+        }
+
+        var rows = request.Inputs[0].Shape.Length > 0 ? request.Inputs[0].Shape[0] : 0;
+        var ordered = request.Inputs.OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
+        var key = new StringBuilder();
+        long length = 0;
+        string? previous = null;
+        foreach (var tensor in ordered)
+        {
+            if (tensor.Name == previous)
+            {
+                throw InferenceException.BadRequest($"model '{Name}': input '{tensor.Name}' is given twice.");
+            }
+
+            previous = tensor.Name;
+            if (inputs.Count > 0 && !inputs.ContainsKey(tensor.Name))
+            {
+                throw InferenceException.BadRequest($"model '{Name}' has no input '{tensor.Name}'.");
+            }
+
+            if (tensor.Shape.Length == 0 || tensor.Shape[0] != rows)
+            {
+                throw InferenceException.BadRequest(
+                    $"model '{Name}': every input needs the same batch size as dim 0; '{request.Inputs[0].Name}' has {rows}, {tensor}.");
+            }
+
+            var variable = InputVariableAxes(tensor.Name, tensor.Shape.Length);
+            key.Append(tensor.Name).Append(':').Append((int)tensor.DataType).Append('[');
+            for (var axis = 1; axis < tensor.Shape.Length; axis++)
+            {
+                if (variable[axis])
+                {
+                    key.Append("*,");
+                    length = Math.Max(length, tensor.Shape[axis]);
+                }
+                else
+                {
+                    key.Append(tensor.Shape[axis]).Append(',');
+                }
+            }
+
+            key.Append(']');
+        }
+
+        if (rows < 1 || rows > MaxBatchSize)
+        {
+            // Rejected, as Triton does: running it alone would still exceed what the model was exported and sized for.
+            throw InferenceException.BadRequest($"model '{Name}': the request's batch size {rows} must be in 1..{MaxBatchSize} (max_batch_size).");
+        }
+
+        var outputs = request.Outputs ?? AllOutputs;
+        foreach (var output in outputs)
+        {
+            if (!outputVariableAxes.ContainsKey(output))
+            {
+                throw InferenceException.BadRequest($"model '{Name}' has no output '{output}'.");
+            }
+        }
+
+        var bucket = 0;
+        while (bucket < LengthBuckets.Count && length > LengthBuckets[bucket])
+        {
+            bucket++;
+        }
+
+        key.Append("#b").Append(bucket);
+        return new RequestShape(key.ToString(), (int)rows, outputs);
+    }
+
+    /// <summary>The 0-based level for a request's priority (1 = highest); BadRequest when out of range.</summary>
+    public int ResolveLevel(int? priority)
+    {
+        if (PriorityLevels == 1 || priority is null)
+        {
+            // With one level Triton ignores the priority.
+            return DefaultLevel;
+        }
+
+        if (priority < 1 || priority > PriorityLevels)
+        {
+            throw InferenceException.BadRequest($"model '{Name}': priority {priority} must be in 1..{PriorityLevels} (priority_levels).");
+        }
+
+        return priority.Value - 1;
+    }
+
+    /// <summary>The request's queue timeout: its own if shorter than the model's default, else the default; null for none.</summary>
+    public TimeSpan? ResolveTimeout(TimeSpan? requested)
+    {
+        if (requested is not { } own)
+        {
+            return DefaultTimeout;
+        }
+
+        if (own <= TimeSpan.Zero)
+        {
+            throw InferenceException.BadRequest($"model '{Name}': timeout must be positive, got {own.TotalMicroseconds} µs.");
+        }
+
+        // A request may only shorten the model's limit, never lengthen it.
+        return DefaultTimeout is { } limit && limit < own ? limit : own;
+    }
+
+    /// <summary>Per tensor axis (0 = batch), whether the input may be padded there.</summary>
+    public bool[] InputVariableAxes(string name, int rank)
+    {
+        if (!inputs.TryGetValue(name, out var config) || config.Dims.Count != rank - 1)
+        {
+            return new bool[rank];
+        }
+
+        return VariableAxes(config.Dims);
+    }
+
+    public double PadValue(string input) => inputs.TryGetValue(input, out var config) ? config.PadValue ?? 0 : 0;
+
+    /// <summary>Per tensor axis (0 = batch), whether the output's config declares it -1.</summary>
+    public bool[] OutputVariableAxes(string name) => outputVariableAxes.TryGetValue(name, out var axes) ? axes : [];
+
+    private static bool[] VariableAxes(IReadOnlyList<long> dims)
+    {
+        var axes = new bool[dims.Count + 1];
+        for (var i = 0; i < dims.Count; i++)
+        {
+            axes[i + 1] = dims[i] < 0;
+        }
+
+        return axes;
+    }
+}

@@ -1,0 +1,355 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using InferenceService.Runtime.Inference;
+using InferenceService.Runtime.Tensors;
+using Microsoft.Extensions.Logging;
+
+namespace InferenceService.Runtime.Batching;
+
+/// <summary>
+/// Triton-style dynamic batcher for one model version. Callers write requests into a bounded channel; one scheduler
+/// loop (the channel's single reader) moves them into per-priority FIFOs and, whenever an instance is free, dispatches
+/// the batch around the oldest highest-priority request once it is full, reaches a preferred size, or its oldest member
+/// has waited max_queue_delay. Up to <see cref="IBatchExecutor.InstanceCount"/> batches run at once.
+/// Timeouts and cancellations answer the caller at once from their own timer or token callback; the loop only unlinks them.
+/// </summary>
+internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
+{
+    /// <summary>How long disposal lets running batches finish (a hot swap disposes the old version under load) before cancelling them.</summary>
+    internal static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly BatchingModel model;
+    private readonly TimeProvider timeProvider;
+    private readonly ILogger logger;
+    private readonly ModelStatistics statistics;
+    private readonly BatchRunner runner;
+    private readonly Channel<QueuedRequest> channel;
+    private readonly ConcurrentQueue<QueuedRequest> leftEarly = new();
+    private readonly AsyncSignal wake = new();
+    private readonly PendingQueue pending;
+    private readonly ITimer delayTimer;
+    private readonly CancellationTokenSource shutdown = new();
+    private readonly int instanceCount;
+    private readonly Task loop;
+
+    // Admitted requests that have not left the queue yet (checked against max_queue_size).
+    private int queued;
+
+    // Batches handed to the executor and not finished.
+    private int running;
+    private int disposed;
+    private int drainExpired;
+
+    // Requests read from the channel and batches dispatched; the loop alone writes them.
+    private long received;
+    private long dispatched;
+
+    public DynamicBatcher(BatchingModel model, IBatchExecutor executor, TimeProvider timeProvider, ILogger logger)
+    {
+        this.model = model;
+        this.timeProvider = timeProvider;
+        this.logger = logger;
+        statistics = new ModelStatistics(timeProvider);
+        runner = new BatchRunner(model, executor, timeProvider, statistics, logger);
+        instanceCount = Math.Max(1, executor.InstanceCount);
+        pending = new PendingQueue(model.PriorityLevels);
+
+        // Admission is counted in `queued` against the same bound, so the channel refuses a write only after shutdown or while
+        // it briefly holds requests that already left by timeout or cancellation (answered as queue full).
+        channel = Channel.CreateBounded<QueuedRequest>(new BoundedChannelOptions(model.QueueCapacity)
+        {
+            SingleReader = true,
+            SingleWriter = false,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        delayTimer = timeProvider.CreateTimer(static state => ((AsyncSignal)state!).Set(), wake, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        loop = Task.Run(RunLoopAsync);
+    }
+
+    /// <summary>Test hook: called by the loop each time it goes to sleep, with the requests read and the batches dispatched so far.</summary>
+    internal Action<long, long>? LoopIdle { get; set; }
+
+    /// <summary>
+    /// Returns the queued request's own answer task, not an async wrapper around it, so that a timeout or cancellation
+    /// completes the caller's task the moment its timer or token fires. Admission failures come back as a faulted task.
+    /// </summary>
+    public Task<IReadOnlyList<Tensor>> InferAsync(InferenceRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var start = timeProvider.GetTimestamp();
+        if (cancellationToken.IsCancellationRequested)
+        {
+            statistics.RecordFailure(0);
+            return Task.FromCanceled<IReadOnlyList<Tensor>>(cancellationToken);
+        }
+
+        try
+        {
+            return Admit(request, start, cancellationToken).Answer;
+        }
+        catch (InferenceException ex)
+        {
+            statistics.RecordFailure(timeProvider.GetTimestamp() - start);
+            return Task.FromException<IReadOnlyList<Tensor>>(ex);
+        }
+    }
+
+    public ModelStatisticsSnapshot GetStatistics() => statistics.Snapshot();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        {
+            return;
+        }
+
+        // Armed before the first await: the drain limit runs from this call, however long the loop takes to stop.
+        await using var drainTimer = timeProvider.CreateTimer(
+            static state =>
+            {
+                var self = (DynamicBatcher)state!;
+                Volatile.Write(ref self.drainExpired, 1);
+                self.wake.Set();
+            },
+            this,
+            DrainTimeout,
+            Timeout.InfiniteTimeSpan);
+        channel.Writer.TryComplete();
+        wake.Set();
+        await loop.ConfigureAwait(false);
+        await delayTimer.DisposeAsync().ConfigureAwait(false);
+
+        // The loop is gone, so this method is now the signal's only resetter. Running batches set it when they end.
+        while (Volatile.Read(ref running) > 0)
+        {
+            wake.Reset();
+            if (Volatile.Read(ref running) == 0)
+            {
+                break;
+            }
+
+            if (Volatile.Read(ref drainExpired) != 0)
+            {
+                BatcherLog.DrainTimedOut(logger, model.Name, Volatile.Read(ref running), DrainTimeout);
+                await shutdown.CancelAsync().ConfigureAwait(false);
+
+                // Not disposed: running batches still hold its token. It owns no timer or wait handle, so nothing leaks.
+                return;
+            }
+
+            await wake.WaitAsync().ConfigureAwait(false);
+        }
+
+        shutdown.Dispose();
+    }
+
+    private QueuedRequest Admit(InferenceRequest request, long start, CancellationToken cancellationToken)
+    {
+        var shape = model.Describe(request);
+        var level = model.ResolveLevel(request.Priority);
+        var timeout = model.ResolveTimeout(request.Timeout);
+        if (Volatile.Read(ref disposed) != 0)
+        {
+            throw BatcherErrors.Unloading(model.Name);
+        }
+
+        if (Interlocked.Increment(ref queued) > model.QueueCapacity)
+        {
+            Interlocked.Decrement(ref queued);
+            throw BatcherErrors.QueueFull(model.Name, model.QueueCapacity);
+        }
+
+        var item = new QueuedRequest(request, shape, level, start);
+        if (timeout is { } limit)
+        {
+            // Created disarmed and attached before arming, so that it can always be stopped when the request leaves.
+            var timer = timeProvider.CreateTimer(_ => Expire(item, limit), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            item.AttachTimeout(timer);
+            timer.Change(limit, Timeout.InfiniteTimeSpan);
+        }
+
+        if (cancellationToken.CanBeCanceled)
+        {
+            item.AttachCancellation(cancellationToken.Register(() => Cancel(item, cancellationToken)));
+        }
+
+        if (!channel.Writer.TryWrite(item))
+        {
+            // Besides shutdown, the channel can be briefly full of requests that timed out or were cancelled
+            // before the loop read them (they no longer count as queued): that is a full queue too.
+            Reject(item, channel.Reader.Completion.IsCompleted || Volatile.Read(ref disposed) != 0 ? BatcherErrors.Unloading(model.Name) : BatcherErrors.QueueFull(model.Name, model.QueueCapacity));
+        }
+
+        wake.Set();
+        return item;
+    }
+
+    private void Expire(QueuedRequest item, TimeSpan timeout)
+    {
+        if (!item.TryLeaveQueue())
+        {
+            return;
+        }
+
+        LeftQueue(item);
+        Fail(item, BatcherErrors.TimedOut(model.Name, timeout));
+    }
+
+    private void Cancel(QueuedRequest item, CancellationToken token)
+    {
+        // Still queued: leave the queue now. Already in a running batch: answer now; the batch's result is dropped.
+        if (item.TryLeaveQueue())
+        {
+            LeftQueue(item);
+        }
+
+        if (item.TryCancel(token))
+        {
+            statistics.RecordFailure(timeProvider.GetTimestamp() - item.EnqueuedAt);
+        }
+    }
+
+    /// <summary>Fails a request that is still queued (shutdown, write refused).</summary>
+    private void Reject(QueuedRequest item, Exception error)
+    {
+        if (item.TryLeaveQueue())
+        {
+            Interlocked.Decrement(ref queued);
+            Fail(item, error);
+        }
+    }
+
+    /// <summary>Bookkeeping for a request that left by timeout or cancellation; the loop unlinks it.</summary>
+    private void LeftQueue(QueuedRequest item)
+    {
+        Interlocked.Decrement(ref queued);
+        leftEarly.Enqueue(item);
+        wake.Set();
+    }
+
+    private void Fail(QueuedRequest item, Exception error)
+    {
+        if (item.TryFail(error))
+        {
+            statistics.RecordFailure(timeProvider.GetTimestamp() - item.EnqueuedAt);
+        }
+    }
+
+    private async Task RunLoopAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                wake.Reset();
+                while (channel.Reader.TryRead(out var item))
+                {
+                    received++;
+                    if (item.IsQueued)
+                    {
+                        pending.Add(item);
+                    }
+                }
+
+                while (leftEarly.TryDequeue(out var item))
+                {
+                    pending.Remove(item);
+                }
+
+                if (Volatile.Read(ref disposed) != 0)
+                {
+                    break;
+                }
+
+                var sleep = DispatchReady();
+                delayTimer.Change(sleep ?? Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                LoopIdle?.Invoke(received, dispatched);
+                await wake.WaitAsync().ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            BatcherLog.LoopFailed(logger, model.Name, ex);
+            channel.Writer.TryComplete(ex);
+        }
+        finally
+        {
+            while (channel.Reader.TryRead(out var item))
+            {
+                Reject(item, BatcherErrors.Unloading(model.Name));
+            }
+
+            foreach (var item in pending.RemoveAll())
+            {
+                Reject(item, BatcherErrors.Unloading(model.Name));
+            }
+        }
+    }
+
+    /// <summary>Dispatches batches while an instance is free and one is due; returns how long to sleep before the next is due.</summary>
+    private TimeSpan? DispatchReady()
+    {
+        while (Volatile.Read(ref running) < instanceCount)
+        {
+            var candidate = pending.Peek(model.BatchCap, model.PreferredBatchSizes);
+            if (candidate is null)
+            {
+                return null;
+            }
+
+            var now = timeProvider.GetTimestamp();
+            var waited = now - candidate.OldestEnqueuedAt;
+            var delayOver = waited >= model.MaxQueueDelayTicks;
+            int take;
+            if (candidate.PreferredCount > 0 && !delayOver)
+            {
+                take = candidate.PreferredCount;
+            }
+            else if (candidate.Full || delayOver)
+            {
+                take = candidate.Members.Count;
+            }
+            else
+            {
+                // Rounded up so the wake-up never comes a tick early and finds the delay not yet over.
+                var ticks = (model.MaxQueueDelayTicks - waited) * TimeSpan.TicksPerSecond;
+                return TimeSpan.FromTicks((ticks + timeProvider.TimestampFrequency - 1) / timeProvider.TimestampFrequency);
+            }
+
+            var batch = new List<QueuedRequest>(take);
+            for (var i = 0; i < take; i++)
+            {
+                var member = candidate.Members[i];
+                pending.Remove(member);
+
+                // A member whose timer or token fired since Peek has been answered by that path.
+                if (member.TryLeaveQueue())
+                {
+                    Interlocked.Decrement(ref queued);
+                    member.LeftQueueAt = now;
+                    batch.Add(member);
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                Interlocked.Increment(ref running);
+                dispatched++;
+                _ = Task.Run(async () =>
+                {
+                    try
+                    {
+                        await runner.RunAsync(batch, shutdown.Token).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        Interlocked.Decrement(ref running);
+                        wake.Set();
+                    }
+                });
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,7 @@
+namespace InferenceService.Runtime.Inference;
+
+/// <summary>A runner that counts what it does; both the direct runner and the batcher implement it.</summary>
+public interface IModelStatistics
+{
+    ModelStatisticsSnapshot GetStatistics();
+}
