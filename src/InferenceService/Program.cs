@@ -13,6 +13,7 @@ var app = builder.Build();
 app.UseInferenceServiceDefaults();
 app.MapHealthApi();
 app.MapV2Api();
+app.MapStatisticsApi();
 app.MapRepositoryApi();
 app.Run();
 return 0;

@@ -55,6 +55,7 @@ public static class BinaryTensorData
         switch (tensor.Data)
         {
             case string[] strings:
+                // string[] and bool[] have no same-size look-alikes, so matching the array is safe here.
                 foreach (var s in strings)
                 {
                     var length = Encoding.UTF8.GetByteCount(s);
@@ -87,20 +88,20 @@ public static class BinaryTensorData
         return tensor.Data is string[] strings ? strings.Sum(s => 4L + Encoding.UTF8.GetByteCount(s)) : (long)tensor.ElementCount * tensor.DataType.ElementSize();
     }
 
-    private static ReadOnlySpan<byte> RawBytes(Tensor tensor) => tensor.Data switch
+    private static ReadOnlySpan<byte> RawBytes(Tensor tensor) => tensor.DataType switch
     {
-        byte[] a => a,
-        sbyte[] a => MemoryMarshal.AsBytes(a.AsSpan()),
-        ushort[] a => MemoryMarshal.AsBytes(a.AsSpan()),
-        short[] a => MemoryMarshal.AsBytes(a.AsSpan()),
-        uint[] a => MemoryMarshal.AsBytes(a.AsSpan()),
-        int[] a => MemoryMarshal.AsBytes(a.AsSpan()),
-        ulong[] a => MemoryMarshal.AsBytes(a.AsSpan()),
-        long[] a => MemoryMarshal.AsBytes(a.AsSpan()),
-        float[] a => MemoryMarshal.AsBytes(a.AsSpan()),
-        double[] a => MemoryMarshal.AsBytes(a.AsSpan()),
-        Float16[] a => MemoryMarshal.AsBytes(a.AsSpan()),
-        BFloat16[] a => MemoryMarshal.AsBytes(a.AsSpan()),
+        TensorDataType.UInt8 => (byte[])tensor.Data,
+        TensorDataType.Int8 => MemoryMarshal.AsBytes(((sbyte[])tensor.Data).AsSpan()),
+        TensorDataType.UInt16 => MemoryMarshal.AsBytes(((ushort[])tensor.Data).AsSpan()),
+        TensorDataType.Int16 => MemoryMarshal.AsBytes(((short[])tensor.Data).AsSpan()),
+        TensorDataType.UInt32 => MemoryMarshal.AsBytes(((uint[])tensor.Data).AsSpan()),
+        TensorDataType.Int32 => MemoryMarshal.AsBytes(((int[])tensor.Data).AsSpan()),
+        TensorDataType.UInt64 => MemoryMarshal.AsBytes(((ulong[])tensor.Data).AsSpan()),
+        TensorDataType.Int64 => MemoryMarshal.AsBytes(((long[])tensor.Data).AsSpan()),
+        TensorDataType.Fp32 => MemoryMarshal.AsBytes(((float[])tensor.Data).AsSpan()),
+        TensorDataType.Fp64 => MemoryMarshal.AsBytes(((double[])tensor.Data).AsSpan()),
+        TensorDataType.Fp16 => MemoryMarshal.AsBytes(((Float16[])tensor.Data).AsSpan()),
+        TensorDataType.Bf16 => MemoryMarshal.AsBytes(((BFloat16[])tensor.Data).AsSpan()),
         _ => throw new NotSupportedException(tensor.DataType.ToString()),
     };
 

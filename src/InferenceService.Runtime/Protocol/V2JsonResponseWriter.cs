@@ -53,51 +53,63 @@ public static class V2JsonResponseWriter
     private static void WriteData(Utf8JsonWriter writer, Tensor tensor)
     {
         writer.WriteStartArray();
-        switch (tensor.Data)
+
+        // Switch on the declared type, not the array: the CLR lets a ulong[] match a long[] pattern (and so on).
+        switch (tensor.DataType)
         {
-            case float[] a:
-                foreach (var v in a)
+            case TensorDataType.Fp32:
+                foreach (var v in (float[])tensor.Data)
                 {
-                    if (float.IsFinite(v))
-                    {
-                        writer.WriteNumberValue(v);
-                    }
-                    else
-                    {
-                        writer.WriteStringValue(v.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                    }
+                    WriteFloating(writer, v);
                 }
 
                 break;
-            case double[] a:
-                foreach (var v in a)
+            case TensorDataType.Fp64:
+                foreach (var v in (double[])tensor.Data)
                 {
-                    if (double.IsFinite(v))
-                    {
-                        writer.WriteNumberValue(v);
-                    }
-                    else
-                    {
-                        writer.WriteStringValue(v.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                    }
+                    WriteFloating(writer, v);
                 }
 
                 break;
-            case long[] a: foreach (var v in a) { writer.WriteNumberValue(v); } break;
-            case int[] a: foreach (var v in a) { writer.WriteNumberValue(v); } break;
-            case short[] a: foreach (var v in a) { writer.WriteNumberValue(v); } break;
-            case sbyte[] a: foreach (var v in a) { writer.WriteNumberValue(v); } break;
-            case ulong[] a: foreach (var v in a) { writer.WriteNumberValue(v); } break;
-            case uint[] a: foreach (var v in a) { writer.WriteNumberValue(v); } break;
-            case ushort[] a: foreach (var v in a) { writer.WriteNumberValue(v); } break;
-            case byte[] a: foreach (var v in a) { writer.WriteNumberValue(v); } break;
-            case bool[] a: foreach (var v in a) { writer.WriteBooleanValue(v); } break;
-            case string[] a: foreach (var v in a) { writer.WriteStringValue(v); } break;
-            case Microsoft.ML.OnnxRuntime.Float16[] a: foreach (var v in a) { writer.WriteNumberValue((float)v.ToFloat()); } break;
-            case Microsoft.ML.OnnxRuntime.BFloat16[] a: foreach (var v in a) { writer.WriteNumberValue((float)v.ToFloat()); } break;
+            case TensorDataType.Int64: foreach (var v in (long[])tensor.Data) { writer.WriteNumberValue(v); } break;
+            case TensorDataType.Int32: foreach (var v in (int[])tensor.Data) { writer.WriteNumberValue(v); } break;
+            case TensorDataType.Int16: foreach (var v in (short[])tensor.Data) { writer.WriteNumberValue(v); } break;
+            case TensorDataType.Int8: foreach (var v in (sbyte[])tensor.Data) { writer.WriteNumberValue(v); } break;
+            case TensorDataType.UInt64: foreach (var v in (ulong[])tensor.Data) { writer.WriteNumberValue(v); } break;
+            case TensorDataType.UInt32: foreach (var v in (uint[])tensor.Data) { writer.WriteNumberValue(v); } break;
+            case TensorDataType.UInt16: foreach (var v in (ushort[])tensor.Data) { writer.WriteNumberValue(v); } break;
+            case TensorDataType.UInt8: foreach (var v in (byte[])tensor.Data) { writer.WriteNumberValue(v); } break;
+            case TensorDataType.Bool: foreach (var v in (bool[])tensor.Data) { writer.WriteBooleanValue(v); } break;
+            case TensorDataType.Bytes: foreach (var v in (string[])tensor.Data) { writer.WriteStringValue(v); } break;
+            case TensorDataType.Fp16: foreach (var v in (Microsoft.ML.OnnxRuntime.Float16[])tensor.Data) { WriteFloating(writer, v.ToFloat()); } break;
+            case TensorDataType.Bf16: foreach (var v in (Microsoft.ML.OnnxRuntime.BFloat16[])tensor.Data) { WriteFloating(writer, v.ToFloat()); } break;
             default: throw new NotSupportedException(tensor.DataType.ToString());
         }
 
         writer.WriteEndArray();
+    }
+
+    private static void WriteFloating(Utf8JsonWriter writer, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            writer.WriteNumberValue(value);
+        }
+        else
+        {
+            writer.WriteStringValue(value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    private static void WriteFloating(Utf8JsonWriter writer, float value)
+    {
+        if (float.IsFinite(value))
+        {
+            writer.WriteNumberValue(value);
+        }
+        else
+        {
+            writer.WriteStringValue(value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
     }
 }

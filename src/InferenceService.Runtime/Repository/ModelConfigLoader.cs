@@ -96,6 +96,11 @@ public static class ModelConfigLoader
         if (config.DynamicBatching is not null)
         {
             Require(path, "dynamic_batching", config.MaxBatchSize > 0, "max_batch_size > 0 for a model with dynamic_batching", $"max_batch_size {config.MaxBatchSize}");
+            var errors = Batching.DynamicBatchingConfigValidator.Validate(config);
+            if (errors.Count > 0)
+            {
+                throw new ModelConfigException($"{path}: {string.Join("; ", errors)}");
+            }
         }
     }
 

@@ -16,7 +16,7 @@ public static class V2Api
     public const string ServerName = "inference-service";
 
     /// <summary>Protocol extensions served (Triton's names).</summary>
-    public static readonly IReadOnlyList<string> Extensions = ["binary_tensor_data", "model_repository"];
+    public static readonly IReadOnlyList<string> Extensions = ["binary_tensor_data", "model_repository", "statistics"];
 
     public static string ServerVersion { get; } = typeof(V2Api).Assembly.GetName().Version?.ToString(3) ?? "1.0.0";
 

@@ -137,6 +137,10 @@ public sealed class BinaryTensorTests : IAsyncLifetime
         Assert.Equal(fromJson["outputs"]!.ToJsonString(), fromBinary["outputs"]!.ToJsonString());
         var boolOutput = fromJson["outputs"]!.AsArray().Single(o => o!["name"]!.GetValue<string>() == "out_BOOL")!;
         Assert.Equal("[true,false,true]", boolOutput["data"]!.ToJsonString());
+        var uint64Output = fromJson["outputs"]!.AsArray().Single(o => o!["name"]!.GetValue<string>() == "out_UINT64")!;
+        Assert.Equal("[0,7,18446744073709551615]", uint64Output["data"]!.ToJsonString());
+        var uint8Output = fromJson["outputs"]!.AsArray().Single(o => o!["name"]!.GetValue<string>() == "out_UINT8")!;
+        Assert.Equal("[0,7,255]", uint8Output["data"]!.ToJsonString());
     }
 
     [Fact]

@@ -1,0 +1,89 @@
+using System.Globalization;
+using InferenceService.Runtime.Inference;
+using InferenceService.Runtime.Repository;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace InferenceService.Apis;
+
+/// <summary>Triton's statistics extension: per model version counts and cumulative durations.</summary>
+public static class StatisticsApi
+{
+    public static IEndpointRouteBuilder MapStatisticsApi(this IEndpointRouteBuilder app)
+    {
+        var v2 = app.MapGroup("/v2/models").WithTags("Open Inference Protocol (V2)");
+        v2.MapGet("/stats", (ModelManager m) => Stats(null, null, m)).WithName("V2AllModelStatistics")
+            .WithSummary("Statistics of every served model version.");
+        v2.MapGet("/{name}/stats", (string name, ModelManager m) => Stats(name, null, m)).WithName("V2ModelStatistics")
+            .WithSummary("Statistics of a model's served versions: counts, queue and compute durations (ns), batch sizes.");
+        v2.MapGet("/{name}/versions/{version}/stats", Stats).WithName("V2ModelVersionStatistics")
+            .WithSummary("Statistics of one model version.");
+        return app;
+    }
+
+    private static Results<Ok<ModelStatisticsResponse>, JsonHttpResult<V2Error>> Stats(string? name, string? version, ModelManager manager)
+    {
+        long? number = null;
+        if (version is not null)
+        {
+            if (!long.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var v) || v < 1)
+            {
+                return TypedResults.Json(new V2Error($"Version '{version}' is not a version number (an integer >= 1)."), statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            number = v;
+        }
+
+        IEnumerable<ModelVersion> versions;
+        if (name is null)
+        {
+            versions = manager.Models.Values.OrderBy(m => m.Name, StringComparer.Ordinal).SelectMany(m => m.Versions);
+        }
+        else
+        {
+            var found = manager.Find(name, number, out var error);
+            if (found is null)
+            {
+                return TypedResults.Json(new V2Error(error!), statusCode: StatusCodes.Status404NotFound);
+            }
+
+            versions = number is null ? manager.Models[name].Versions : [found];
+        }
+
+        return TypedResults.Ok(new ModelStatisticsResponse(versions
+            .Select(v => (Version: v, Stats: (v.Runner as IModelStatistics)?.GetStatistics()))
+            .Where(x => x.Stats is not null)
+            .Select(x => ModelStatisticsEntry.From(x.Version, x.Stats!))
+            .ToList()));
+    }
+}
+
+/// <summary>Triton's <c>{"model_stats": [...]}</c>.</summary>
+public sealed record ModelStatisticsResponse(IReadOnlyList<ModelStatisticsEntry> ModelStats);
+
+public sealed record ModelStatisticsEntry(
+    string Name,
+    string Version,
+    long LastInference,
+    long InferenceCount,
+    long ExecutionCount,
+    InferenceStatistics InferenceStats,
+    IReadOnlyList<BatchStatisticsEntry> BatchStats)
+{
+    public static ModelStatisticsEntry From(ModelVersion version, ModelStatisticsSnapshot s) => new(
+        version.Name,
+        version.Version.ToString(CultureInfo.InvariantCulture),
+        s.LastInference,
+        s.InferenceCount,
+        s.ExecutionCount,
+        new InferenceStatistics(D(s.Success), D(s.Fail), D(s.Queue), D(s.ComputeInput), D(s.ComputeInfer), D(s.ComputeOutput)),
+        s.BatchStats.Select(b => new BatchStatisticsEntry(b.BatchSize, D(b.ComputeInput), D(b.ComputeInfer), D(b.ComputeOutput))).ToList());
+
+    private static DurationEntry D(StatisticsDuration d) => new(d.Count, d.Ns);
+}
+
+public sealed record InferenceStatistics(DurationEntry Success, DurationEntry Fail, DurationEntry Queue, DurationEntry ComputeInput, DurationEntry ComputeInfer, DurationEntry ComputeOutput);
+
+public sealed record BatchStatisticsEntry(long BatchSize, DurationEntry ComputeInput, DurationEntry ComputeInfer, DurationEntry ComputeOutput);
+
+/// <summary>A count and cumulative nanoseconds.</summary>
+public sealed record DurationEntry(long Count, long Ns);
