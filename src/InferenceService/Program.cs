@@ -13,6 +13,9 @@ var app = builder.Build();
 app.UseInferenceServiceDefaults();
 app.MapHealthApi();
 app.MapV2Api();
+app.MapVisionApi();
+app.MapTextApi();
+app.MapRecommendationsApi();
 app.Run();
 return 0;
 

@@ -41,7 +41,7 @@ public sealed class Recommender
         {
             if (!popularForUnknown)
             {
-                throw PipelineException.NotFound($"Unknown user {userId}: model '{model.Name}' knows users 0 to {Config.NumUsers - 1}. Add ?unknown=popular to get the popular items for a new user.");
+                throw PipelineException.NotFound($"Unknown user {userId}: model '{model.Name}' knows users 0 to {Config.NumUsers - 1}. Add ?fallback=popular to get the popular items for a new user.");
             }
 
             var popular = Config.PopularItems.Where(i => !exclude.Contains(i)).Take(k).Select(item => new ScoredItem(item, 0)).ToList();

@@ -18,6 +18,13 @@ public static class TaskModel
 
     private static readonly ConditionalWeakTable<ModelVersion, object> Cache = [];
 
+    /// <summary>The newest ready version of a model a task needs by name (resnet18, minilm); 404 when the repository lacks it.</summary>
+    public static ModelVersion Require(ModelManager manager, string name)
+    {
+        ArgumentNullException.ThrowIfNull(manager);
+        return manager.Find(name, null, out var error) ?? throw PipelineException.NotFound(error + " This endpoint needs it in the model repository.");
+    }
+
     /// <summary>The newest ready version of <paramref name="name"/> whose pipeline kind is <paramref name="kind"/>; 404 otherwise, listing the models that fit.</summary>
     public static ModelVersion Find(ModelManager manager, string name, string kind)
     {

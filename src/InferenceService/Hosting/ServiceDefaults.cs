@@ -17,6 +17,8 @@ public static class ServiceDefaults
         services.AddSingleton<IValidateOptions<ModelRepositoryOptions>, ModelRepositoryOptionsValidator>();
         services.AddOptionsWithValidateOnStart<LimitsOptions>().BindConfiguration(LimitsOptions.Section);
         services.AddSingleton<IValidateOptions<LimitsOptions>, LimitsOptionsValidator>();
+        services.AddOptionsWithValidateOnStart<TaskLimitsOptions>().BindConfiguration(TaskLimitsOptions.Section);
+        services.AddSingleton<IValidateOptions<TaskLimitsOptions>, TaskLimitsOptionsValidator>();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ExecutionProviderCatalog>();
@@ -36,7 +38,7 @@ public static class ServiceDefaults
             .AddCheck<StartupHealthCheck>("startup", tags: [HealthTags.Startup]);
 
         services.AddProblemDetails();
-        services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiDocumentInfo>().AddOperationTransformer<OpenApiExamples>());
+        services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiDocumentInfo>().AddOperationTransformer<OpenApiExamples>().AddOperationTransformer<TaskOpenApiExamples>());
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
             kestrel.Limits.MaxRequestBodySize = context.Configuration.GetSection(LimitsOptions.Section).Get<LimitsOptions>()?.MaxRequestBodyBytes ?? new LimitsOptions().MaxRequestBodyBytes);
