@@ -36,7 +36,7 @@ public static class TaskModel
             var available = fitting.Count == 0 ? "none is loaded" : "available: " + string.Join(", ", fitting);
             throw PipelineException.NotFound(model is null
                 ? $"Unknown model '{name}'. Models with pipeline kind '{kind}': {available}."
-                : $"Model '{name}' is not a {kind} (its config.json has no pipeline section of kind '{kind}'). Models of that kind: {available}.");
+                : $"Model '{name}' does not serve this endpoint: its config.json has no pipeline of kind '{kind}'. Models of that kind: {available}.");
         }
 
         return model;
