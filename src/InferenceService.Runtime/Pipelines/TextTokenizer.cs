@@ -35,7 +35,7 @@ public sealed class TextTokenizer
     public EncodedText Encode(string text, int maxTokens)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxTokens, 2);
-        var ids = _tokenizer.EncodeToIds(text);
+        var ids = _tokenizer.EncodeToIds(AccentFolding.Fold(text));
         if (ids.Count <= maxTokens)
         {
             return new EncodedText(ids, ids.Count, false);
