@@ -29,7 +29,7 @@ public static class RecommendationsApi
     /// <param name="fallback">"popular": an unknown user gets the model's popular items (cold start) instead of 404.</param>
     private static async Task<Results<Ok<UserRecommendationsResponse>, ProblemHttpResult, ValidationProblem>> ForUser(
         string model, string userId, ModelManager models, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken,
-        int k = 10, string[]? exclude = null, string? fallback = null)
+        string? k = null, string[]? exclude = null, string? fallback = null)
     {
         var limits = options.Value;
         if (ParseId(userId) is not { } user)
@@ -37,7 +37,7 @@ public static class RecommendationsApi
             return TaskProblems.Invalid("userId", $"userId must be an integer >= 0 (ids are 0-based), got '{userId}'.");
         }
 
-        if (CheckK(k, limits) is { } badK)
+        if (TaskQuery.ParseK(k, 10, limits, out var top) is { } badK)
         {
             return badK;
         }
@@ -65,7 +65,7 @@ public static class RecommendationsApi
                 }
             }
 
-            var result = await recommender.ForUserAsync(version, user, k, excluded, fallback == "popular", cancellationToken).ConfigureAwait(false);
+            var result = await recommender.ForUserAsync(version, user, top, excluded, fallback == "popular", cancellationToken).ConfigureAwait(false);
             return TypedResults.Ok(new UserRecommendationsResponse(version.Name, user, result.ColdStart, Items(recommender, result.Items)));
         }
         catch (Exception e) when (TaskProblems.TryCreate(e, out var problem))
@@ -75,7 +75,7 @@ public static class RecommendationsApi
     }
 
     private static async Task<Results<Ok<SimilarItemsResponse>, ProblemHttpResult, ValidationProblem>> Similar(
-        string model, string itemId, ModelManager models, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken, int k = 10)
+        string model, string itemId, ModelManager models, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken, string? k = null)
     {
         var limits = options.Value;
         if (ParseId(itemId) is not { } item)
@@ -83,7 +83,7 @@ public static class RecommendationsApi
             return TaskProblems.Invalid("itemId", $"itemId must be an integer >= 0 (ids are 0-based), got '{itemId}'.");
         }
 
-        if (CheckK(k, limits) is { } badK)
+        if (TaskQuery.ParseK(k, 10, limits, out var top) is { } badK)
         {
             return badK;
         }
@@ -92,7 +92,7 @@ public static class RecommendationsApi
         {
             var version = TaskModel.Find(models, model, PipelineKinds.Recommender);
             var recommender = Recommender.For(version);
-            var similar = await recommender.SimilarItemsAsync(version, item, k, cancellationToken).ConfigureAwait(false);
+            var similar = await recommender.SimilarItemsAsync(version, item, top, cancellationToken).ConfigureAwait(false);
             return TypedResults.Ok(new SimilarItemsResponse(version.Name, item, Items(recommender, similar)));
         }
         catch (Exception e) when (TaskProblems.TryCreate(e, out var problem))
@@ -100,9 +100,6 @@ public static class RecommendationsApi
             return problem;
         }
     }
-
-    private static ValidationProblem? CheckK(int k, TaskLimitsOptions limits) =>
-        k < 1 || k > limits.MaxK ? TaskProblems.Invalid("k", $"k must be 1 to {limits.MaxK} (Tasks:MaxK), got {k}.") : null;
 
     private static long? ParseId(string value) =>
         long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;

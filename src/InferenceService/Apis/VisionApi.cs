@@ -72,12 +72,12 @@ public static class VisionApi
     }
 
     private static async Task<Results<Ok<VisionClassifyResponse>, ProblemHttpResult, ValidationProblem>> Classify(
-        string model, HttpRequest request, ModelManager models, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken, int k = 5)
+        string model, HttpRequest request, ModelManager models, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken, string? k = null)
     {
         var limits = options.Value;
-        if (k < 1 || k > limits.MaxK)
+        if (TaskQuery.ParseK(k, 5, limits, out var count) is { } badK)
         {
-            return TaskProblems.Invalid("k", $"k must be 1 to {limits.MaxK} (Tasks:MaxK), got {k}.");
+            return badK;
         }
 
         try
@@ -86,7 +86,7 @@ public static class VisionApi
             var classifier = ImageClassifier.For(version);
             var uploads = await ImageUpload.ReadAsync(request, limits.MaxImageBytes, 1, allowRaw: true, cancellationToken).ConfigureAwait(false);
             using var images = DecodedImages.Decode(uploads, limits.MaxImagePixels);
-            var top = await classifier.ClassifyAsync(version, images.Images[0], k, cancellationToken).ConfigureAwait(false);
+            var top = await classifier.ClassifyAsync(version, images.Images[0], count, cancellationToken).ConfigureAwait(false);
             return TypedResults.Ok(new VisionClassifyResponse(
                 version.Name,
                 version.Version.ToString(CultureInfo.InvariantCulture),

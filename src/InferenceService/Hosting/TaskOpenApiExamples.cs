@@ -114,6 +114,12 @@ internal sealed class TaskOpenApiExamples : IOpenApiOperationTransformer
                     parameter.Example = value.DeepClone();
                 }
             }
+
+            // The handlers parse k themselves (to answer k=abc with a 400 naming the limit); the document still says integer.
+            if (parameter.Name == "k")
+            {
+                parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1" };
+            }
         }
     }
 }

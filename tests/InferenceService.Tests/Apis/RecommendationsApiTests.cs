@@ -61,6 +61,7 @@ public sealed class RecommendationsApiTests(TaskModelsFixture fixture)
     [InlineData("/v1/recommendations/shop/users/0?exclude=7", "item ids 0 to 4")]
     [InlineData("/v1/recommendations/shop/users/0?fallback=random", "fallback must be")]
     [InlineData("/v1/recommendations/shop/items/x/similar", "itemId must be an integer")]
+    [InlineData("/v1/recommendations/shop/items/0/similar?k=abc", "k must be an integer from 1 to 100")]
     public async Task Get_InvalidParameter_Returns400SayingWhy(string path, string expected)
     {
         var detail = await ReadProblemAsync(await _client.GetAsync(path), HttpStatusCode.BadRequest);
