@@ -27,11 +27,16 @@ public sealed class ImageClassifier
     public static ImageClassifier For(ModelVersion model) => TaskModel.Get(model, Load);
 
     /// <summary>The <paramref name="k"/> most probable labels (all of them when k exceeds the label count), most probable first.</summary>
-    public async Task<IReadOnlyList<LabelScore>> ClassifyAsync(ModelVersion model, SKBitmap image, int k, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<LabelScore>> ClassifyAsync(ModelVersion model, ReadOnlyMemory<byte> image, long maxPixels, int k, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
         var spec = Config.Image;
-        var pixels = ImagePreprocessor.ToChw(image, spec);
+        float[] pixels;
+        using (var bitmap = ImageDecoder.Decode(image.Span, maxPixels, "image", new SKSizeI(spec.Width, spec.Height)))
+        {
+            pixels = ImagePreprocessor.ToChw(bitmap, spec);
+        }
+
         var shape = ModelCall.Shape(model.Config, 1, spec.Channels, spec.Height, spec.Width);
         var outputs = await ModelCall.RunAsync(model, [Tensor.Create(InputName, TensorDataType.Fp32, shape, pixels)], [OutputName], cancellationToken).ConfigureAwait(false);
         var logits = ModelCall.Rows(outputs[0], 1, Labels.Count, model.Name);

@@ -9,8 +9,11 @@ public static class ImageEmbedder
 {
     public const string ModelName = "resnet18";
 
-    /// <summary>One unit vector per image, in order. Images go in requests of up to max_batch_size so the batcher can merge them.</summary>
-    public static async Task<IReadOnlyList<float[]>> EmbedAsync(ModelVersion model, IReadOnlyList<SKBitmap> images, CancellationToken cancellationToken)
+    /// <summary>
+    /// One unit vector per encoded image, in order. Each image is decoded, preprocessed and freed before the next (only
+    /// its 224x224 floats are kept), and images go in requests of up to max_batch_size so the batcher can merge them.
+    /// </summary>
+    public static async Task<IReadOnlyList<float[]>> EmbedAsync(ModelVersion model, IReadOnlyList<ReadOnlyMemory<byte>> images, long maxPixels, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(images);
@@ -20,12 +23,15 @@ public static class ImageEmbedder
         var width = checked((int)output.Dims.Aggregate(1L, (a, d) => a * d));
         var perImage = spec.Channels * spec.Height * spec.Width;
         var result = new List<float[]>(images.Count);
-        foreach (var chunk in images.Chunk(ModelCall.MaxItems(model.Config)))
+        var numbered = images.Select((image, index) => (image, index));
+        foreach (var chunk in numbered.Chunk(ModelCall.MaxItems(model.Config)))
         {
             var pixels = new float[chunk.Length * perImage];
             for (var i = 0; i < chunk.Length; i++)
             {
-                ImagePreprocessor.WriteChw(chunk[i], spec, pixels.AsSpan(i * perImage, perImage));
+                var what = images.Count == 1 ? "image" : $"image #{chunk[i].index + 1}";
+                using var bitmap = ImageDecoder.Decode(chunk[i].image.Span, maxPixels, what, new SKSizeI(spec.Width, spec.Height));
+                ImagePreprocessor.WriteChw(bitmap, spec, pixels.AsSpan(i * perImage, perImage));
             }
 
             var shape = ModelCall.Shape(model.Config, chunk.Length, spec.Channels, spec.Height, spec.Width);

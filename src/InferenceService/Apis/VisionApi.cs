@@ -38,8 +38,7 @@ public static class VisionApi
         {
             var model = TaskModel.Require(models, ImageEmbedder.ModelName);
             var uploads = await ImageUpload.ReadAsync(request, limits.MaxImageBytes, limits.MaxImagesPerRequest, allowRaw: true, cancellationToken).ConfigureAwait(false);
-            using var images = DecodedImages.Decode(uploads, limits.MaxImagePixels);
-            var embeddings = await ImageEmbedder.EmbedAsync(model, images.Images, cancellationToken).ConfigureAwait(false);
+            var embeddings = await ImageEmbedder.EmbedAsync(model, uploads, limits.MaxImagePixels, cancellationToken).ConfigureAwait(false);
             return TypedResults.Ok(new VisionEmbeddingsResponse(model.Name, embeddings[0].Length, embeddings));
         }
         catch (Exception e) when (TaskProblems.TryCreate(e, out var problem))
@@ -61,8 +60,7 @@ public static class VisionApi
                 throw PipelineException.BadRequest($"Similarity needs exactly 2 images as file parts, got {uploads.Count}.");
             }
 
-            using var images = DecodedImages.Decode(uploads, limits.MaxImagePixels);
-            var embeddings = await ImageEmbedder.EmbedAsync(model, images.Images, cancellationToken).ConfigureAwait(false);
+            var embeddings = await ImageEmbedder.EmbedAsync(model, uploads, limits.MaxImagePixels, cancellationToken).ConfigureAwait(false);
             return TypedResults.Ok(new VisionSimilarityResponse(model.Name, VectorMath.Cosine(embeddings[0], embeddings[1])));
         }
         catch (Exception e) when (TaskProblems.TryCreate(e, out var problem))
@@ -85,8 +83,7 @@ public static class VisionApi
             var version = TaskModel.Find(models, model, PipelineKinds.ImageClassifier);
             var classifier = ImageClassifier.For(version);
             var uploads = await ImageUpload.ReadAsync(request, limits.MaxImageBytes, 1, allowRaw: true, cancellationToken).ConfigureAwait(false);
-            using var images = DecodedImages.Decode(uploads, limits.MaxImagePixels);
-            var top = await classifier.ClassifyAsync(version, images.Images[0], count, cancellationToken).ConfigureAwait(false);
+            var top = await classifier.ClassifyAsync(version, uploads[0], limits.MaxImagePixels, count, cancellationToken).ConfigureAwait(false);
             return TypedResults.Ok(new VisionClassifyResponse(
                 version.Name,
                 version.Version.ToString(CultureInfo.InvariantCulture),

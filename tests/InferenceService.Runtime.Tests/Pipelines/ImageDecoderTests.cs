@@ -28,6 +28,26 @@ public sealed class ImageDecoderTests
     }
 
     [Fact]
+    public void Decode_LargeJpegWithAMinimumSize_DecodesAtAReducedScaleNoSmallerThanIt()
+    {
+        var jpeg = Encode(SKColors.Orange, 1600, 1200, SKEncodedImageFormat.Jpeg);
+
+        using var bitmap = ImageDecoder.Decode(jpeg, maxPixels: 2_000_000, atLeast: new SKSizeI(224, 224));
+
+        Assert.Equal((400, 300), (bitmap.Width, bitmap.Height));
+    }
+
+    [Fact]
+    public void Decode_PngWithAMinimumSize_DecodesAtFullSize()
+    {
+        var png = Encode(SKColors.Orange, 600, 400, SKEncodedImageFormat.Png);
+
+        using var bitmap = ImageDecoder.Decode(png, maxPixels: 1_000_000, atLeast: new SKSizeI(28, 28));
+
+        Assert.Equal((600, 400), (bitmap.Width, bitmap.Height));
+    }
+
+    [Fact]
     public void Decode_TruncatedJpeg_ThrowsBadRequest()
     {
         var jpeg = Encode(SKColors.Orange, 200, 200, SKEncodedImageFormat.Jpeg);
