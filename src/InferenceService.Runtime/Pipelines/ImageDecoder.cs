@@ -5,7 +5,7 @@ namespace InferenceService.Runtime.Pipelines;
 /// <summary>
 /// Decodes JPEG, PNG and WebP with SkiaSharp. The header is read first and an image that declares more than the
 /// pixel limit is refused before a single pixel is decoded (decompression bombs); a truncated or corrupt body is
-/// refused rather than served half-grey.
+/// refused rather than served half-grey; EXIF orientation is applied.
 /// </summary>
 public static class ImageDecoder
 {
@@ -69,7 +69,13 @@ public static class ImageDecoder
                 throw PipelineException.BadRequest($"The {what} could not be decoded ({result}): the file is truncated or corrupt.");
             }
 
-            return bitmap;
+            var upright = ImageOrientation.Apply(bitmap, codec.EncodedOrigin);
+            if (!ReferenceEquals(upright, bitmap))
+            {
+                bitmap.Dispose();
+            }
+
+            return upright;
         }
         catch
         {

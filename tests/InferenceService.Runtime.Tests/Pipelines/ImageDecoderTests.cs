@@ -48,6 +48,28 @@ public sealed class ImageDecoderTests
     }
 
     [Fact]
+    public void Decode_JpegWithExifOrientation6_IsTurnedUpright()
+    {
+        // Stored 40x20: left half red, right half blue. Orientation 6 displays it turned 90 degrees clockwise, 20x40,
+        // so the left (red) half becomes the top.
+        using var stored = new SKBitmap(40, 20);
+        stored.Erase(SKColors.Red);
+        using (var canvas = new SKCanvas(stored))
+        {
+            using var paint = new SKPaint { Color = SKColors.Blue };
+            canvas.DrawRect(20, 0, 20, 20, paint);
+        }
+
+        var jpeg = WithExifOrientation(Encode(stored), 6);
+
+        using var bitmap = ImageDecoder.Decode(jpeg, maxPixels: 1_000_000);
+
+        Assert.Equal((20, 40), (bitmap.Width, bitmap.Height));
+        Assert.True(bitmap.GetPixel(10, 5).Red > 200 && bitmap.GetPixel(10, 5).Blue < 60, $"top is {bitmap.GetPixel(10, 5)}");
+        Assert.True(bitmap.GetPixel(10, 35).Blue > 200 && bitmap.GetPixel(10, 35).Red < 60, $"bottom is {bitmap.GetPixel(10, 35)}");
+    }
+
+    [Fact]
     public void Decode_TruncatedJpeg_ThrowsBadRequest()
     {
         var jpeg = Encode(SKColors.Orange, 200, 200, SKEncodedImageFormat.Jpeg);
@@ -69,8 +91,26 @@ public sealed class ImageDecoderTests
     {
         using var bitmap = new SKBitmap(width, height);
         bitmap.Erase(color);
+        return Encode(bitmap, format);
+    }
+
+    private static byte[] Encode(SKBitmap bitmap, SKEncodedImageFormat format = SKEncodedImageFormat.Jpeg)
+    {
         using var image = SKImage.FromBitmap(bitmap);
-        using var data = image.Encode(format, 90);
+        using var data = image.Encode(format, 95);
         return data.ToArray();
+    }
+
+    /// <summary>The JPEG with an APP1 Exif segment (big-endian TIFF, one IFD entry: Orientation) right after SOI.</summary>
+    private static byte[] WithExifOrientation(byte[] jpeg, byte orientation)
+    {
+        byte[] app1 =
+        [
+            0xFF, 0xE1, 0x00, 34, (byte)'E', (byte)'x', (byte)'i', (byte)'f', 0, 0,
+            (byte)'M', (byte)'M', 0x00, 0x2A, 0, 0, 0, 8,
+            0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, orientation, 0, 0,
+            0, 0, 0, 0,
+        ];
+        return [.. jpeg[..2], .. app1, .. jpeg[2..]];
     }
 }
