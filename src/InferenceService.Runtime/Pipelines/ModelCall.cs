@@ -10,7 +10,7 @@ namespace InferenceService.Runtime.Pipelines;
 /// </summary>
 internal static class ModelCall
 {
-    /// <summary>Runs one request of <paramref name="batch"/> items; <paramref name="itemDims"/> excludes the batch dim.</summary>
+    /// <summary>Validates the inputs against the model's config as V2 infer does, then runs them on the version's runner.</summary>
     public static async Task<IReadOnlyList<Tensor>> RunAsync(ModelVersion model, IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputs, CancellationToken cancellationToken)
     {
         if (model.State != ModelState.Ready || model.Runner is null)

@@ -12,7 +12,8 @@ internal static class ImageUpload
 {
     private static readonly string[] RawTypes = ["image/jpeg", "image/png", "image/webp"];
 
-    public static async Task<IReadOnlyList<ReadOnlyMemory<byte>>> ReadAsync(HttpRequest request, long maxBytes, int maxImages, bool allowRaw, CancellationToken cancellationToken)
+    /// <param name="maxImagesReason">Where <paramref name="maxImages"/> comes from, for the 400 that states it.</param>
+    public static async Task<IReadOnlyList<ReadOnlyMemory<byte>>> ReadAsync(HttpRequest request, long maxBytes, int maxImages, string maxImagesReason, bool allowRaw, CancellationToken cancellationToken)
     {
         var contentType = request.ContentType is { } header && MediaTypeHeaderValue.TryParse(header, out var parsed) ? parsed : null;
         var mediaType = contentType?.MediaType.Value?.ToLowerInvariant();
@@ -48,7 +49,7 @@ internal static class ImageUpload
 
                 if (images.Count == maxImages)
                 {
-                    throw PipelineException.BadRequest($"Too many images: at most {maxImages} per request (Tasks:MaxImagesPerRequest).");
+                    throw PipelineException.BadRequest($"Too many images: at most {maxImages} per request ({maxImagesReason}).");
                 }
 
                 using var part = new MemoryStream();

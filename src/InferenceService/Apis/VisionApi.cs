@@ -37,7 +37,7 @@ public static class VisionApi
         try
         {
             var model = TaskModel.Require(models, ImageEmbedder.ModelName);
-            var uploads = await ImageUpload.ReadAsync(request, limits.MaxImageBytes, limits.MaxImagesPerRequest, allowRaw: true, cancellationToken).ConfigureAwait(false);
+            var uploads = await ImageUpload.ReadAsync(request, limits.MaxImageBytes, limits.MaxImagesPerRequest, "Tasks:MaxImagesPerRequest", allowRaw: true, cancellationToken).ConfigureAwait(false);
             var embeddings = await ImageEmbedder.EmbedAsync(model, uploads, limits.MaxImagePixels, cancellationToken).ConfigureAwait(false);
             return TypedResults.Ok(new VisionEmbeddingsResponse(model.Name, embeddings[0].Length, embeddings));
         }
@@ -54,7 +54,7 @@ public static class VisionApi
         try
         {
             var model = TaskModel.Require(models, ImageEmbedder.ModelName);
-            var uploads = await ImageUpload.ReadAsync(request, limits.MaxImageBytes, 2, allowRaw: false, cancellationToken).ConfigureAwait(false);
+            var uploads = await ImageUpload.ReadAsync(request, limits.MaxImageBytes, 2, "similarity compares two images", allowRaw: false, cancellationToken).ConfigureAwait(false);
             if (uploads.Count != 2)
             {
                 throw PipelineException.BadRequest($"Similarity needs exactly 2 images as file parts, got {uploads.Count}.");
@@ -82,7 +82,7 @@ public static class VisionApi
         {
             var version = TaskModel.Find(models, model, PipelineKinds.ImageClassifier);
             var classifier = ImageClassifier.For(version);
-            var uploads = await ImageUpload.ReadAsync(request, limits.MaxImageBytes, 1, allowRaw: true, cancellationToken).ConfigureAwait(false);
+            var uploads = await ImageUpload.ReadAsync(request, limits.MaxImageBytes, 1, "classify takes one image", allowRaw: true, cancellationToken).ConfigureAwait(false);
             var top = await classifier.ClassifyAsync(version, uploads[0], limits.MaxImagePixels, count, cancellationToken).ConfigureAwait(false);
             return TypedResults.Ok(new VisionClassifyResponse(
                 version.Name,

@@ -85,6 +85,16 @@ public sealed class VisionApiTests(ServiceFixture fixture)
     }
 
     [Fact]
+    public async Task Similarity_ThreeImages_Returns400()
+    {
+        var png = TestImages.Encode(TestImages.Scene.DiscAndBar, 32, 32, SKEncodedImageFormat.Png);
+
+        var detail = await ReadProblemAsync(await PostFilesAsync(_client, "/v1/vision/similarity", (png, "a.png", "image/png"), (png, "b.png", "image/png"), (png, "c.png", "image/png")), HttpStatusCode.BadRequest);
+
+        Assert.Contains("at most 2 per request (similarity compares two images)", detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Embeddings_TruncatedJpeg_Returns400()
     {
         var jpeg = TestImages.Encode(TestImages.Scene.DiscAndBar, 320, 240, SKEncodedImageFormat.Jpeg);
@@ -123,7 +133,7 @@ public sealed class VisionApiTests(ServiceFixture fixture)
 
         var detail = await ReadProblemAsync(await PostFilesAsync(_client, "/v1/vision/embeddings", files), HttpStatusCode.BadRequest);
 
-        Assert.Contains("at most 8 per request", detail, StringComparison.Ordinal);
+        Assert.Contains("at most 8 per request (Tasks:MaxImagesPerRequest)", detail, StringComparison.Ordinal);
     }
 
     [Fact]
