@@ -15,6 +15,9 @@ app.MapHealthApi();
 app.MapV2Api();
 app.MapStatisticsApi();
 app.MapRepositoryApi();
+app.MapVisionApi();
+app.MapTextApi();
+app.MapRecommendationsApi();
 app.Run();
 return 0;
 

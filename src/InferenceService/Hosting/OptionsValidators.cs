@@ -7,3 +7,6 @@ internal sealed partial class ModelRepositoryOptionsValidator : IValidateOptions
 
 [OptionsValidator]
 internal sealed partial class LimitsOptionsValidator : IValidateOptions<LimitsOptions>;
+
+[OptionsValidator]
+internal sealed partial class TaskLimitsOptionsValidator : IValidateOptions<TaskLimitsOptions>;

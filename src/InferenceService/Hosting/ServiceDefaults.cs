@@ -18,6 +18,8 @@ public static class ServiceDefaults
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section);
         services.AddOptionsWithValidateOnStart<LimitsOptions>().BindConfiguration(LimitsOptions.Section);
         services.AddSingleton<IValidateOptions<LimitsOptions>, LimitsOptionsValidator>();
+        services.AddOptionsWithValidateOnStart<TaskLimitsOptions>().BindConfiguration(TaskLimitsOptions.Section);
+        services.AddSingleton<IValidateOptions<TaskLimitsOptions>, TaskLimitsOptionsValidator>();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ExecutionProviderCatalog>();
@@ -39,7 +41,7 @@ public static class ServiceDefaults
             .AddCheck<StartupHealthCheck>("startup", tags: [HealthTags.Startup]);
 
         services.AddProblemDetails();
-        services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiDocumentInfo>().AddOperationTransformer<OpenApiExamples>());
+        services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiDocumentInfo>().AddOperationTransformer<OpenApiExamples>().AddOperationTransformer<TaskOpenApiExamples>());
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
         services.AddGrpc(o => o.MaxReceiveMessageSize = (int)Math.Min(int.MaxValue, builder.Configuration.GetSection(LimitsOptions.Section).Get<LimitsOptions>()?.MaxRequestBodyBytes ?? new LimitsOptions().MaxRequestBodyBytes));
         services.AddGrpcReflection();

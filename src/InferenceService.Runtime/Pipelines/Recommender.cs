@@ -1,0 +1,96 @@
+using InferenceService.Runtime.Repository;
+using InferenceService.Runtime.Tensors;
+
+namespace InferenceService.Runtime.Pipelines;
+
+/// <summary>
+/// A factorisation recommender from the training module. The model scores every item for one user (user_scores) or
+/// against one item (item_scores, cosine); the unused input is fed 0 and only the wanted output is requested.
+/// </summary>
+public sealed class Recommender
+{
+    private const string UserInput = "user_ids";
+    private const string ItemInput = "item_ids";
+    private const string UserScores = "user_scores";
+    private const string ItemScores = "item_scores";
+
+    private Recommender(RecommenderConfig config, IReadOnlyList<string>? itemNames)
+    {
+        Config = config;
+        ItemNames = itemNames;
+    }
+
+    public RecommenderConfig Config { get; }
+
+    /// <summary>Item n's name, when the model ships items.txt.</summary>
+    public IReadOnlyList<string>? ItemNames { get; }
+
+    public static Recommender For(ModelVersion model) => TaskModel.Get(model, Load);
+
+    public string? NameOf(int item) => ItemNames is { } names && item < names.Count ? names[item] : null;
+
+    /// <summary>
+    /// The top <paramref name="k"/> items for a user, leaving out <paramref name="exclude"/> (items the user has seen).
+    /// A user id at or beyond num_users is unknown: 404, unless <paramref name="popularForUnknown"/> asks for the
+    /// cold-start answer (the popular items, which is what a user new to the model gets).
+    /// </summary>
+    public async Task<Recommendation> ForUserAsync(ModelVersion model, long userId, int k, IReadOnlySet<int> exclude, bool popularForUnknown, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(exclude);
+        if (userId < 0 || userId >= Config.NumUsers)
+        {
+            if (!popularForUnknown)
+            {
+                throw PipelineException.NotFound($"Unknown user {userId}: model '{model.Name}' knows users 0 to {Config.NumUsers - 1}. Add ?fallback=popular to get the popular items for a new user.");
+            }
+
+            var popular = Config.PopularItems.Where(i => !exclude.Contains(i)).Take(k).Select(item => new ScoredItem(item, 0)).ToList();
+            return new Recommendation(popular, ColdStart: true);
+        }
+
+        var scores = await ScoresAsync(model, UserScores, userId, 0, cancellationToken).ConfigureAwait(false);
+        return new Recommendation(VectorMath.TopK(scores, k, i => !exclude.Contains(i)), ColdStart: false);
+    }
+
+    /// <summary>The <paramref name="k"/> items most similar (cosine) to <paramref name="itemId"/>, the item itself left out.</summary>
+    public async Task<IReadOnlyList<ScoredItem>> SimilarItemsAsync(ModelVersion model, long itemId, int k, CancellationToken cancellationToken)
+    {
+        if (itemId < 0 || itemId >= Config.NumItems)
+        {
+            throw PipelineException.NotFound($"Unknown item {itemId}: model '{model.Name}' knows items 0 to {Config.NumItems - 1}.");
+        }
+
+        var scores = await ScoresAsync(model, ItemScores, 0, itemId, cancellationToken).ConfigureAwait(false);
+        return VectorMath.TopK(scores, k, i => i != itemId);
+    }
+
+    private async Task<float[]> ScoresAsync(ModelVersion model, string output, long userId, long itemId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var shape = ModelCall.Shape(model.Config, 1, 1);
+        Tensor[] inputs =
+        [
+            Tensor.Create(UserInput, TensorDataType.Int64, shape, new[] { userId }),
+            Tensor.Create(ItemInput, TensorDataType.Int64, shape, new[] { itemId }),
+        ];
+        var outputs = await ModelCall.RunAsync(model, inputs, [output], cancellationToken).ConfigureAwait(false);
+        return ModelCall.Rows(outputs[0], 1, Config.NumItems, model.Name);
+    }
+
+    private static Recommender Load(ModelVersion model)
+    {
+        var config = TaskModel.ReadConfig<RecommenderConfig>(model);
+        if (config.NumUsers < 1 || config.NumItems < 1)
+        {
+            throw TaskModel.Misconfigured(model, $"pipeline.num_users and pipeline.num_items must be >= 1, got {config.NumUsers} and {config.NumItems}");
+        }
+
+        if (config.PopularItems.Any(i => i < 0 || i >= config.NumItems))
+        {
+            throw TaskModel.Misconfigured(model, $"pipeline.popular_items must be item ids 0 to {config.NumItems - 1}");
+        }
+
+        var names = config.ItemNames is null ? null : TaskModel.ReadLines(model, config.ItemNames, "item_names");
+        return new Recommender(config, names);
+    }
+}

@@ -1,0 +1,97 @@
+using System.Globalization;
+using InferenceService.Hosting;
+using InferenceService.Runtime.Pipelines;
+using InferenceService.Runtime.Repository;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace InferenceService.Apis;
+
+/// <summary>Image tasks: ResNet18 embeddings and similarity, and the training module's image classifiers.</summary>
+public static class VisionApi
+{
+    public const string EmbeddingsOperation = "VisionEmbeddings";
+    public const string SimilarityOperation = "VisionSimilarity";
+    public const string ClassifyOperation = "VisionClassify";
+
+    public static IEndpointRouteBuilder MapVisionApi(this IEndpointRouteBuilder app)
+    {
+        var vision = app.MapGroup("/v1/vision").WithTags("Vision");
+        vision.MapPost("/embeddings", Embeddings).WithName(EmbeddingsOperation)
+            .WithSummary("Image embeddings: 512 L2-normalised ResNet18 features per image (multipart file parts or one raw image).")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        vision.MapPost("/similarity", Similarity).WithName(SimilarityOperation)
+            .WithSummary("Cosine similarity of two images (multipart/form-data with exactly two file parts).")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        vision.MapPost("/classify/{model}", Classify).WithName(ClassifyOperation)
+            .WithSummary("Classify one image with an image classifier of the repository: top-k labels with probabilities.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        return app;
+    }
+
+    private static async Task<Results<Ok<VisionEmbeddingsResponse>, ProblemHttpResult>> Embeddings(
+        HttpRequest request, ModelManager models, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken)
+    {
+        var limits = options.Value;
+        try
+        {
+            var model = TaskModel.Require(models, ImageEmbedder.ModelName);
+            var uploads = await ImageUpload.ReadAsync(request, limits.MaxImageBytes, limits.MaxImagesPerRequest, "Tasks:MaxImagesPerRequest", allowRaw: true, cancellationToken).ConfigureAwait(false);
+            var embeddings = await ImageEmbedder.EmbedAsync(model, uploads, limits.MaxImagePixels, cancellationToken).ConfigureAwait(false);
+            return TypedResults.Ok(new VisionEmbeddingsResponse(model.Name, embeddings[0].Length, embeddings));
+        }
+        catch (Exception e) when (TaskProblems.TryCreate(e, out var problem))
+        {
+            return problem;
+        }
+    }
+
+    private static async Task<Results<Ok<VisionSimilarityResponse>, ProblemHttpResult>> Similarity(
+        HttpRequest request, ModelManager models, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken)
+    {
+        var limits = options.Value;
+        try
+        {
+            var model = TaskModel.Require(models, ImageEmbedder.ModelName);
+            var uploads = await ImageUpload.ReadAsync(request, limits.MaxImageBytes, 2, "similarity compares two images", allowRaw: false, cancellationToken).ConfigureAwait(false);
+            if (uploads.Count != 2)
+            {
+                throw PipelineException.BadRequest($"Similarity needs exactly 2 images as file parts, got {uploads.Count}.");
+            }
+
+            var embeddings = await ImageEmbedder.EmbedAsync(model, uploads, limits.MaxImagePixels, cancellationToken).ConfigureAwait(false);
+            return TypedResults.Ok(new VisionSimilarityResponse(model.Name, VectorMath.Cosine(embeddings[0], embeddings[1])));
+        }
+        catch (Exception e) when (TaskProblems.TryCreate(e, out var problem))
+        {
+            return problem;
+        }
+    }
+
+    private static async Task<Results<Ok<VisionClassifyResponse>, ProblemHttpResult, ValidationProblem>> Classify(
+        string model, HttpRequest request, ModelManager models, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken, string? k = null)
+    {
+        var limits = options.Value;
+        if (TaskQuery.ParseK(k, 5, limits, out var count) is { } badK)
+        {
+            return badK;
+        }
+
+        try
+        {
+            var version = TaskModel.Find(models, model, PipelineKinds.ImageClassifier);
+            var classifier = ImageClassifier.For(version);
+            var uploads = await ImageUpload.ReadAsync(request, limits.MaxImageBytes, 1, "classify takes one image", allowRaw: true, cancellationToken).ConfigureAwait(false);
+            var top = await classifier.ClassifyAsync(version, uploads[0], limits.MaxImagePixels, count, cancellationToken).ConfigureAwait(false);
+            return TypedResults.Ok(new VisionClassifyResponse(
+                version.Name,
+                version.Version.ToString(CultureInfo.InvariantCulture),
+                top.Select(s => new LabelProbability(s.Label, s.Index, s.Probability)).ToList()));
+        }
+        catch (Exception e) when (TaskProblems.TryCreate(e, out var problem))
+        {
+            return problem;
+        }
+    }
+}

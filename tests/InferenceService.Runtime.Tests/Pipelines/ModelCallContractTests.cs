@@ -1,0 +1,70 @@
+using InferenceService.Runtime.Pipelines;
+using InferenceService.Runtime.Repository;
+using InferenceService.Runtime.Tensors;
+using SkiaSharp;
+
+namespace InferenceService.Runtime.Tests.Pipelines;
+
+/// <summary>What the pipelines send to a model's runner (where the batcher sits): shapes, batch sizes, requested outputs.</summary>
+public sealed class ModelCallContractTests
+{
+    private static readonly ModelConfig ResNet = new()
+    {
+        MaxBatchSize = 2,
+        Inputs = [new TensorConfig { Name = "Input247", Datatype = "FP32", Dims = [3, 224, 224] }],
+        Outputs = [new TensorConfig { Name = "Pooling395_Output_0", Datatype = "FP32", Dims = [512, 1, 1] }],
+    };
+
+    [Fact]
+    public async Task ImageEmbedder_MoreImagesThanMaxBatchSize_SendsRequestsOfAtMostMaxBatchSize()
+    {
+        var (model, runner) = RecordingRunner.Serve("resnet18", ResNet, r =>
+        {
+            var batch = r.Inputs[0].Shape[0];
+            var features = Enumerable.Range(0, (int)batch * 512).Select(i => (float)(i % 512 == 0 ? 3 : i % 512 == 1 ? 4 : 0)).ToArray();
+            return [Tensor.Create("Pooling395_Output_0", TensorDataType.Fp32, [batch, 512, 1, 1], features)];
+        });
+        var png = Png();
+
+        var embeddings = await ImageEmbedder.EmbedAsync(model, [png, png, png], 1_000_000, CancellationToken.None);
+
+        Assert.Equal([[2L, 3, 224, 224], [1L, 3, 224, 224]], runner.Requests.Select(r => r.Inputs[0].Shape));
+        Assert.All(runner.Requests, r => Assert.Equal(["Pooling395_Output_0"], r.Outputs!));
+        Assert.Equal(3, embeddings.Count);
+        Assert.All(embeddings, e => Assert.Equal((0.6f, 0.8f), (e[0], e[1])));
+    }
+
+    [Theory]
+    [InlineData(8, new long[] { 1, 1 })]
+    [InlineData(0, new long[] { 1 })]
+    public async Task Recommender_ForUser_FeedsZeroItemAndRequestsOnlyUserScores(int maxBatchSize, long[] expectedShape)
+    {
+        var config = new ModelConfig
+        {
+            MaxBatchSize = maxBatchSize,
+            Inputs = [new TensorConfig { Name = "user_ids", Datatype = "INT64", Dims = [1] }, new TensorConfig { Name = "item_ids", Datatype = "INT64", Dims = [1] }],
+            Outputs = [new TensorConfig { Name = "user_scores", Datatype = "FP32", Dims = [3] }, new TensorConfig { Name = "item_scores", Datatype = "FP32", Dims = [3] }],
+            Pipeline = System.Text.Json.JsonDocument.Parse("""{ "kind": "recommender", "num_users": 5, "num_items": 3, "popular_items": [2, 1, 0] }""").RootElement,
+        };
+        var (model, runner) = RecordingRunner.Serve("shop", config, r =>
+            [Tensor.Create("user_scores", TensorDataType.Fp32, maxBatchSize > 0 ? [1, 3] : [3], new[] { 0.1f, 0.7f, 0.4f })]);
+
+        var result = await Recommender.For(model).ForUserAsync(model, 4, 2, new HashSet<int>(), popularForUnknown: false, CancellationToken.None);
+
+        var request = Assert.Single(runner.Requests);
+        Assert.Equal(["user_scores"], request.Outputs!);
+        Assert.Equal(expectedShape, request.Inputs[0].Shape);
+        Assert.Equal([4L], request.Inputs[0].As<long>());
+        Assert.Equal([0L], request.Inputs[1].As<long>());
+        Assert.Equal([1, 2], result.Items.Select(i => i.Index));
+    }
+
+    private static byte[] Png()
+    {
+        using var bitmap = new SKBitmap(64, 48);
+        bitmap.Erase(SKColors.Teal);
+        using var image = SKImage.FromBitmap(bitmap);
+        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
+        return data.ToArray();
+    }
+}

@@ -1,0 +1,28 @@
+using InferenceService.Runtime.Inference;
+using InferenceService.Runtime.Repository;
+using InferenceService.Runtime.Tensors;
+
+namespace InferenceService.Runtime.Tests.Pipelines;
+
+/// <summary>A runner that records every request and answers with outputs computed by the test.</summary>
+internal sealed class RecordingRunner(Func<InferenceRequest, IReadOnlyList<Tensor>> answer) : IModelRunner
+{
+    public List<InferenceRequest> Requests { get; } = [];
+
+    /// <summary>A ready version of a model with <paramref name="config"/> whose requests go to a new recording runner.</summary>
+    public static (ModelVersion Model, RecordingRunner Runner) Serve(string name, ModelConfig config, Func<InferenceRequest, IReadOnlyList<Tensor>> answer)
+    {
+        var runner = new RecordingRunner(answer);
+        var model = new ModelVersion(name, 1, config, Path.GetTempPath());
+        model.MarkReady(null!, runner);
+        return (model, runner);
+    }
+
+    public Task<IReadOnlyList<Tensor>> InferAsync(InferenceRequest request, CancellationToken cancellationToken)
+    {
+        Requests.Add(request);
+        return Task.FromResult(answer(request));
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
