@@ -6,6 +6,8 @@
   manifests.py k8s-json REPO      every Kubernetes object under deploy/k8s as a JSON array (for k8s-schema.mjs)
   manifests.py probe-paths REPO   the HTTP paths that probes and health checks call, one a line
   manifests.py compose-healthchecks REPO   our compose services' CMD-SHELL health checks: NAME<TAB>COMMAND
+  manifests.py sync REPO          rewrite the ConfigMap data and the Deployments' config mounts from models/*/config.json
+                                  (run it after adding a model or changing a config)
 """
 import glob
 import json
@@ -181,6 +183,37 @@ def compose_healthchecks(repo):
             print(f"{name}\t{test[1].replace('$$', '$')}")
 
 
+def sync(repo):
+    """Regenerates what `check` compares: the ConfigMap's data and one subPath mount per model in each Deployment."""
+    import re
+    models = sorted(os.path.basename(os.path.dirname(p)) for p in glob.glob(os.path.join(repo, "models", "*", "config.json")))
+    cm_path = os.path.join(repo, "deploy", "k8s", "configmap-models.yaml")
+    with open(cm_path, encoding="utf-8") as f:
+        text = f.read()
+    head = text[: re.search(r"^data:\n", text, re.M).end()]
+    body = []
+    for model in models:
+        with open(os.path.join(repo, "models", model, "config.json"), encoding="utf-8") as f:
+            config = f.read().rstrip("\n")
+        body.append(f"  {model}.config.json: |\n" + "\n".join(("    " + line) if line else "" for line in config.split("\n")) + "\n")
+    with open(cm_path, "w", encoding="utf-8") as f:
+        f.write(head + "".join(body))
+    for deployment in glob.glob(os.path.join(repo, "deploy", "k8s", "**", "deployment*.yaml"), recursive=True):
+        with open(deployment, encoding="utf-8") as f:
+            text = f.read()
+        match = re.search(r"(?P<indent> *)- name: model-configs\n(?:.*\n)*?(?=(?P=indent)- name: (?!model-configs)|(?P=indent)[a-z]|\s*volumes:)", text)
+        if not match:
+            raise SystemExit(f"{deployment}: no model-configs mounts found")
+        indent = match.group("indent")
+        mounts = "".join(
+            f"{indent}- name: model-configs\n{indent}  mountPath: /models/{m}/config.json\n{indent}  subPath: {m}.config.json\n{indent}  readOnly: true\n"
+            for m in models)
+        text = text[: match.start()] + mounts + text[match.end():]
+        with open(deployment, "w", encoding="utf-8") as f:
+            f.write(text)
+    print(f"synced {len(models)} model config(s): {', '.join(models)}")
+
+
 def main(argv):
     if len(argv) == 2 and argv[0] == "check":
         check(argv[1])
@@ -190,6 +223,8 @@ def main(argv):
         probe_paths(argv[1])
     elif len(argv) == 2 and argv[0] == "compose-healthchecks":
         compose_healthchecks(argv[1])
+    elif len(argv) == 2 and argv[0] == "sync":
+        sync(argv[1])
     else:
         print(__doc__, file=sys.stderr)
         sys.exit(2)
