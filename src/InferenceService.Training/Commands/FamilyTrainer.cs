@@ -13,6 +13,9 @@ internal static class FamilyTrainer
         {
             Families.Mnist => ImageClassifierTrainer.Train(settings, MnistIdx.Load(fetcher), observer),
             Families.FashionMnist => ImageClassifierTrainer.Train(settings, FashionMnistJson.Load(fetcher), observer),
+            Families.Spam => SpamTrainer.Train(settings, SpamAssassinCorpus.Load(fetcher), observer),
+            Families.Recommender => RecommenderTrainer.Train(settings,
+                settings.RatingsFile is null ? SyntheticInteractions.Generate() : MovieLensRatings.Load(settings.RatingsFile), observer),
             _ => throw new ArgumentException($"Unknown model family '{settings.Family}'; expected one of {string.Join(", ", Families.All)}."),
         };
     }

@@ -55,5 +55,12 @@ internal static class LayerExport
         return builder.AddNode("Gemm", inputs, output, OnnxGraphBuilder.Int("transB", 1));
     }
 
+    /// <summary>Embedding lookup: Gather rows of a [rows, dim] table by ids [batch, 1], flattened to [batch, dim].</summary>
+    public static string EmbeddingLookup(OnnxGraphBuilder builder, string table, string ids, string? output = null)
+    {
+        var gathered = builder.AddNode("Gather", [table, ids], null, OnnxGraphBuilder.Int("axis", 0));
+        return Flatten(builder, gathered, output);
+    }
+
     public static float[] Data(Tensor tensor) => tensor.detach().cpu().contiguous().data<float>().ToArray();
 }

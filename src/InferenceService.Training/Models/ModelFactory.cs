@@ -15,6 +15,12 @@ internal static class ModelFactory
             case Families.FashionMnist:
                 var cnn = new ImageCnn(new ImageCnnShape(Int(a, "channels1"), Int(a, "channels2"), Int(a, "hidden"), Int(a, "classes")));
                 return (cnn, new ImageCnnProbe(cnn));
+            case Families.Spam:
+                var head = new SpamHead(Int(a, "inputs"), Int(a, "hidden"));
+                return (head, new SpamHeadProbe(head));
+            case Families.Recommender:
+                var mf = new MatrixFactorization(Int(a, "users"), Int(a, "items"), Int(a, "dimensions"));
+                return (mf, new MatrixFactorizationProbe(mf));
             default:
                 throw new ArgumentException($"Unknown model family '{family}'.", nameof(family));
         }
