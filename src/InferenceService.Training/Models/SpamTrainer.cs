@@ -95,6 +95,7 @@ internal static class SpamTrainer
         json["train_examples"] = trainIndex.Length;
         json["held_out_examples"] = testIndex.Length;
         json["max_tokens"] = MaxTokens;
+        json["split_seed"] = settings.Seed;
         json["embedding_seconds"] = Math.Round(embedSeconds, 1);
         json["train_wall_seconds"] = Math.Round(wall, 1);
         var description = $"{NpmDataPackage.SpamAssassin.Name}@{NpmDataPackage.SpamAssassin.Version}: {messages.Count} messages " +
