@@ -25,22 +25,23 @@ internal static class FashionMnistJson
         {
             using var stream = File.OpenRead(Path.Combine(folder, $"{label}.json"));
             using var doc = JsonDocument.Parse(stream);
-            var images = doc.RootElement.GetProperty("data");
-            var count = images.GetArrayLength();
-            var index = 0;
-            foreach (var image in images.EnumerateArray())
+            // The package's class 0 file holds two empty entries; only complete 28×28 images count.
+            var images = doc.RootElement.GetProperty("data").EnumerateArray()
+                .Where(image => image.GetArrayLength() > 0)
+                .ToList();
+            for (var index = 0; index < images.Count; index++)
             {
-                var isTest = index++ >= count - TestPerClass;
+                var isTest = index >= images.Count - TestPerClass;
                 var pixels = isTest ? testPixels : trainPixels;
                 var before = pixels.Count;
-                foreach (var value in image.EnumerateArray())
+                foreach (var value in images[index].EnumerateArray())
                 {
                     pixels.Add((byte)value.GetInt32());
                 }
 
                 if (pixels.Count - before != 784)
                 {
-                    throw new InvalidDataException($"fashion-mnist class {label} image {index - 1} has {pixels.Count - before} pixels, not 784.");
+                    throw new InvalidDataException($"fashion-mnist class {label} image {index} has {pixels.Count - before} pixels, not 784.");
                 }
 
                 (isTest ? testLabels : trainLabels).Add((byte)label);
@@ -51,6 +52,6 @@ internal static class FashionMnistJson
             new ImageSet([.. trainPixels], [.. trainLabels], 28, 28),
             new ImageSet([.. testPixels], [.. testLabels], 28, 28),
             ClassNames,
-            $"{NpmDataPackage.FashionMnist.Name}@{NpmDataPackage.FashionMnist.Version} (last {TestPerClass} images per class held out as test)");
+            $"{NpmDataPackage.FashionMnist.Name}@{NpmDataPackage.FashionMnist.Version} (7,000 images per class; the last {TestPerClass} of each class held out as test; 2 empty entries in class 0 skipped)");
     }
 }

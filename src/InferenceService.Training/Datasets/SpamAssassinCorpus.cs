@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -35,24 +34,12 @@ internal static partial class SpamAssassinCorpus
         return messages;
     }
 
-    /// <summary>Subject line + body, HTML tags and entities removed, whitespace collapsed.</summary>
+    /// <summary>Subject line + readable body (see <see cref="EmailText"/>), whitespace collapsed.</summary>
     public static string ToClassifierText(string email)
     {
-        var normalized = email.Replace("\r\n", "\n", StringComparison.Ordinal);
-        var split = normalized.IndexOf("\n\n", StringComparison.Ordinal);
-        var headers = split < 0 ? normalized : normalized[..split];
-        var body = split < 0 ? string.Empty : normalized[(split + 2)..];
-        var subject = SubjectLine().Match(headers) is { Success: true } m ? m.Groups[1].Value.Trim() : string.Empty;
-        body = WebUtility.HtmlDecode(HtmlTag().Replace(body, " "));
-        var text = $"{subject}\n{body}";
-        return Whitespace().Replace(text, " ").Trim();
+        var (subject, body) = EmailText.Parse(email);
+        return Whitespace().Replace($"{subject}\n{body}", " ").Trim();
     }
-
-    [GeneratedRegex(@"^Subject:(.*)$", RegexOptions.Multiline | RegexOptions.IgnoreCase)]
-    private static partial Regex SubjectLine();
-
-    [GeneratedRegex("<[^>]*>")]
-    private static partial Regex HtmlTag();
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();

@@ -31,7 +31,7 @@ internal sealed record TrainSettings
         Families.Mnist => new() { Family = family, Epochs = 4, BatchSize = 128, LearningRate = 0.003 },
         Families.FashionMnist => new() { Family = family, Epochs = 8, BatchSize = 128, LearningRate = 0.003 },
         Families.Spam => new() { Family = family, Epochs = 60, BatchSize = 64, LearningRate = 0.003 },
-        Families.Recommender => new() { Family = family, Epochs = 20, BatchSize = 512, LearningRate = 0.01 },
+        Families.Recommender => new() { Family = family, Epochs = 4, BatchSize = 512, LearningRate = 0.01 },
         _ => throw new ArgumentException($"Unknown model family '{family}'; expected one of {string.Join(", ", Families.All)}.", nameof(family)),
     };
 }

@@ -55,7 +55,7 @@ internal static class ModelCard
         card.AppendLine(CultureInfo.InvariantCulture, $"ONNX Runtime vs TorchSharp on random inputs: {parity}");
         card.AppendLine();
         card.AppendLine("## Reproduce");
-        card.AppendLine("With one torch thread the metrics reproduce exactly:");
+        card.AppendLine("With `--threads 1` the run is deterministic for a given `--seed` (same data, same machine type):");
         card.AppendLine("```");
         card.AppendLine(ReproduceCommand(s));
         card.AppendLine("```");

@@ -15,6 +15,41 @@ public sealed class DatasetTests
     }
 
     [Fact]
+    public void ToClassifierText_MultipartQuotedPrintable_DecodesPreferringPlainText()
+    {
+        var email = string.Join('\n',
+            "Subject: Offer",
+            "Content-Type: multipart/alternative; boundary=\"XYZ\"",
+            "",
+            "--XYZ",
+            "Content-Type: text/html",
+            "",
+            "<p>html version</p>",
+            "--XYZ",
+            "Content-Type: text/plain; charset=iso-8859-1",
+            "Content-Transfer-Encoding: quoted-printable",
+            "",
+            "Price =3D 10 dollars, soft=",
+            "break",
+            "--XYZ--");
+
+        var text = SpamAssassinCorpus.ToClassifierText(email);
+
+        Assert.Equal("Offer Price = 10 dollars, softbreak", text);
+    }
+
+    [Fact]
+    public void ToClassifierText_Base64Body_Decodes()
+    {
+        var body = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("Make money fast"));
+        var email = $"Subject: Hi\nContent-Transfer-Encoding: base64\n\n{body[..8]}\n{body[8..]}";
+
+        var text = SpamAssassinCorpus.ToClassifierText(email);
+
+        Assert.Equal("Hi Make money fast", text);
+    }
+
+    [Fact]
     public void MovieLensRatings_UnorderedTimestamps_OrdersHistoryAndRemapsIds()
     {
         var path = Path.Combine(TestPaths.NewTempFolder(), "ratings.dat");
