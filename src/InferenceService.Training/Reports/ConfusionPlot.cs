@@ -31,6 +31,7 @@ internal static class ConfusionPlot
                 text.LabelFontColor = intensities[r, c] > 0.5 ? Colors.Black : Colors.White;
                 text.LabelAlignment = Alignment.MiddleCenter;
                 text.LabelFontSize = n > 5 ? 10 : 16;
+                text.LabelFontName = PlotFonts.Name;
             }
         }
 
@@ -39,6 +40,7 @@ internal static class ConfusionPlot
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             [.. Enumerable.Range(0, n).Select(i => (double)(n - 1 - i))], [.. classNames]);
         plot.Title("confusion matrix (rows: true, columns: predicted)");
+        PlotFonts.Apply(plot);
         plot.SavePng(path, 720, 640);
     }
 }

@@ -26,6 +26,7 @@ internal static class CurvePlot
         plot.Title(title);
         plot.XLabel("epoch");
         plot.YLabel(yLabel);
+        PlotFonts.Apply(plot);
         plot.SavePng(path, 640, 420);
     }
 }

