@@ -29,6 +29,11 @@ internal static class PublishCommand
                 AnsiConsole.MarkupLineInterpolated($"[red]{e.Message}[/]");
                 return 2;
             }
+            catch (FileNotFoundException e)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]{e.Message}[/]");
+                return 1;
+            }
         });
         return command;
     }

@@ -13,7 +13,17 @@ internal static class VerifyCommand
         var command = new Command("verify", "Compare the run's ONNX export with TorchSharp on random inputs") { folder };
         command.SetAction(parse =>
         {
-            var report = RunVerifier.Verify(Path.GetFullPath(parse.GetRequiredValue(folder)));
+            ParityReport report;
+            try
+            {
+                report = RunVerifier.Verify(Path.GetFullPath(parse.GetRequiredValue(folder)));
+            }
+            catch (FileNotFoundException e)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]{e.Message}[/]");
+                return 1;
+            }
+
             AnsiConsole.MarkupLineInterpolated($"{(report.Passed ? "[green]PASS[/]" : "[red]FAIL[/]")} {report.ToString()}");
             return report.Passed ? 0 : 2;
         });

@@ -31,6 +31,27 @@ public sealed class EndToEndTests
         RunFamily(TrainSettings.Defaults(Families.Recommender) with { Epochs = 1, CacheDir = TestPaths.Cache }, null);
 
     [Fact]
+    public void TrainVerifyPublish_MovieLensFile_PublishesItemNames()
+    {
+        var root = TestPaths.NewTempFolder();
+        var ratings = Path.Combine(root, "ratings.dat");
+        var random = new Random(5);
+        File.WriteAllLines(ratings, Enumerable.Range(0, 60).SelectMany(u =>
+            Enumerable.Range(0, 8).Select(k => $"u{u}::m{random.Next(40)}::4::{1000 + k}")));
+        var settings = TrainSettings.Defaults(Families.Recommender) with { Epochs = 1, RatingsFile = ratings, CacheDir = TestPaths.Cache };
+
+        var model = FamilyTrainer.Train(settings, new QuietObserver(TextWriter.Null));
+        RunWriter.Write(model, Path.Combine(root, "run"));
+        var result = ModelPublisher.Publish(Path.Combine(root, "run"), Path.Combine(root, "models"), "movies");
+
+        var items = File.ReadAllLines(Path.Combine(result.VersionFolder, "items.txt"));
+        Assert.Equal(model.Config.Outputs[0].Dims[0], items.Length);
+        Assert.All(items, name => Assert.StartsWith("m", name, StringComparison.Ordinal));
+        Assert.Equal("items.txt", model.Config.Pipeline["item_names"]!.GetValue<string>());
+        ConfigContract.AssertMatchesOnnx(Path.Combine(root, "models", "movies"));
+    }
+
+    [Fact]
     public void Publish_TamperedOnnx_RefusesWithFigure()
     {
         var run = Path.Combine(TestPaths.NewTempFolder(), "run");
