@@ -4,16 +4,20 @@ using Spectre.Console;
 
 namespace InferenceService.Training.Reports;
 
-/// <summary>Draws one progress bar per epoch with the running loss (Spectre.Console).</summary>
+/// <summary>Draws one progress bar per epoch with the running loss (Spectre.Console); epoch 0 is data preparation.</summary>
 internal sealed class SpectreObserver(ProgressContext context) : ITrainingObserver
 {
     private ProgressTask? task;
+    private string label = string.Empty;
+    private bool training;
     private double lossSum;
     private int steps;
 
     public void EpochStarted(int epoch, int epochs, int steps)
     {
-        task = context.AddTask($"epoch {epoch}/{epochs}", maxValue: steps);
+        training = epoch > 0;
+        label = training ? string.Create(CultureInfo.InvariantCulture, $"epoch {epoch}/{epochs}") : "embedding";
+        task = context.AddTask(label, maxValue: steps);
         lossSum = 0;
         this.steps = 0;
     }
@@ -22,25 +26,30 @@ internal sealed class SpectreObserver(ProgressContext context) : ITrainingObserv
     {
         lossSum += loss;
         steps++;
-        if (task is not null)
+        if (task is null)
         {
-            task.Increment(1);
-            if (steps % 20 == 0)
-            {
-                task.Description = string.Create(CultureInfo.InvariantCulture, $"{task.Description.Split(' ')[0]} {task.Description.Split(' ')[1]} loss {lossSum / steps:F4}");
-            }
+            return;
+        }
+
+        task.Increment(1);
+        if (training && steps % 20 == 0)
+        {
+            task.Description = string.Create(CultureInfo.InvariantCulture, $"{label} loss {lossSum / steps:F4}");
         }
     }
 
     public void EpochDone(EpochRecord record)
     {
-        if (task is not null)
+        if (task is null)
         {
-            task.Description = string.Create(CultureInfo.InvariantCulture,
-                $"epoch {record.Epoch} loss {record.TrainLoss:F4} metric {record.ValidationMetric:F4} ({record.Seconds:F0}s)");
-            task.Value = task.MaxValue;
-            task.StopTask();
+            return;
         }
+
+        task.Description = training
+            ? string.Create(CultureInfo.InvariantCulture, $"{label} loss {record.TrainLoss:F4} metric {record.ValidationMetric:F4} ({record.Seconds:F0}s)")
+            : string.Create(CultureInfo.InvariantCulture, $"{label} ({record.Seconds:F0}s)");
+        task.Value = task.MaxValue;
+        task.StopTask();
     }
 
     public void Message(string text) => AnsiConsole.MarkupLineInterpolated($"[grey]{text}[/]");
