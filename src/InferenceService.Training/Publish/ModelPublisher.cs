@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Text;
+using InferenceService.Training.Datasets;
+using InferenceService.Training.Export;
+using InferenceService.Training.Reports;
+
+namespace InferenceService.Training.Publish;
+
+/// <summary>
+/// Publishes a verified run as the next version of a repository model. The version folder is assembled under a
+/// temporary name beside its final place and renamed, so the runtime never sees a half-written version; existing
+/// versions are never touched.
+/// </summary>
+internal static class ModelPublisher
+{
+    /// <summary>Files copied from the run folder into the version folder when present.</summary>
+    private static readonly string[] VersionFiles = [RunFiles.Onnx, RunFiles.Labels, RunFiles.Metrics, RunFiles.Card, "items.txt"];
+
+    public static PublishResult Publish(string runFolder, string repository, string name)
+    {
+        var parity = RunVerifier.Verify(runFolder);
+        if (!parity.Passed)
+        {
+            throw new InvalidOperationException(
+                $"Refusing to publish {runFolder}: ONNX Runtime and TorchSharp disagree, max |diff| {parity.MaxAbsDiff:E3} > {parity.Tolerance:E0} ({parity}).");
+        }
+
+        var config = ModelConfig.FromJson(File.ReadAllText(Path.Combine(runFolder, RunFiles.Config)));
+        var modelFolder = Path.Combine(repository, name);
+        Directory.CreateDirectory(modelFolder);
+        var version = NextVersion(modelFolder);
+        var temp = Path.Combine(modelFolder, $".{version}.tmp-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(temp);
+        try
+        {
+            var manifest = new StringBuilder();
+            foreach (var file in VersionFiles)
+            {
+                var source = Path.Combine(runFolder, file);
+                if (!File.Exists(source))
+                {
+                    continue;
+                }
+
+                File.Copy(source, Path.Combine(temp, file));
+                manifest.Append(CultureInfo.InvariantCulture, $"{DataFetcher.Sha256Of(source)}  {file}\n");
+            }
+
+            File.WriteAllText(Path.Combine(temp, "sha256"), manifest.ToString());
+            var target = Path.Combine(modelFolder, version.ToString(CultureInfo.InvariantCulture));
+            Directory.Move(temp, target);
+
+            // config.json describes the model, not a version; rewrite it atomically so a reader sees old or new.
+            var configPath = Path.Combine(modelFolder, "config.json");
+            var configTemp = configPath + ".tmp-" + Guid.NewGuid().ToString("N");
+            File.WriteAllText(configTemp, config.ToJson());
+            File.Move(configTemp, configPath, overwrite: true);
+            return new PublishResult(target, version, parity);
+        }
+        finally
+        {
+            if (Directory.Exists(temp))
+            {
+                Directory.Delete(temp, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>Max existing numeric version + 1 (1 for a new model).</summary>
+    public static int NextVersion(string modelFolder) =>
+        Directory.EnumerateDirectories(modelFolder)
+            .Select(Path.GetFileName)
+            .Select(n => int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : 0)
+            .DefaultIfEmpty(0)
+            .Max() + 1;
+}
