@@ -8,7 +8,8 @@ internal static class AdderModel
 {
     public const string Config = """
         { "max_batch_size": 8, "inputs": [ { "name": "x", "datatype": "FP32", "dims": [4] } ],
-          "outputs": [ { "name": "y", "datatype": "FP32", "dims": [4] } ], "execution_providers": ["cpu"], "version_policy": { "latest": 1 } }
+          "outputs": [ { "name": "y", "datatype": "FP32", "dims": [4] } ], "execution_providers": ["cpu"], "version_policy": { "latest": 1 },
+          "dynamic_batching": { "max_queue_delay_microseconds": 500 } }
         """;
 
     public static byte[] Build(float c)
