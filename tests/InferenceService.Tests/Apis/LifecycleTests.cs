@@ -168,29 +168,27 @@ public sealed class LifecycleTests
     [Fact]
     public async Task Shutdown_WhileRequestsQueued_TheyCompleteAndNewOnesGet503()
     {
-        using var service = new CustomService(new() { ["ModelRepository:DrainTimeoutSeconds"] = "30" });
-        service.AddRealModel("resnet18");
+        // The batcher holds the requests for up to 3 s waiting for a fuller batch, so all six are queued (not yet
+        // run) when shutdown begins, however slow the machine.
+        using var service = new CustomService(new() { ["ModelRepository:DrainTimeoutSeconds"] = "30", ["ModelRepository:ControlMode"] = "none" });
+        service.Write("adder/config.json", AdderModel.Config.Replace("\"max_queue_delay_microseconds\": 500", "\"max_queue_delay_microseconds\": 3000000", StringComparison.Ordinal));
+        AdderModel.Publish(service.RepositoryPath, "adder", 1, AdderModel.Build(1));
         var client = await service.StartAsync();
-        var image = V2Json.Request(V2Json.Tensor("Input247", "FP32", [4, 3, 224, 224], new float[4 * 3 * 224 * 224]));
-        var bytes = System.Text.Encoding.UTF8.GetBytes(image.ToJsonString());
-        var inFlight = Enumerable.Range(0, 8).Select(_ => client.PostAsync("/v2/models/resnet18/infer", new ByteArrayContent(bytes))).ToList();
-        await WaitUntilAsync(() => Task.FromResult(service.Models.ActiveRequests == 8), "all requests to be accepted");
+        var inFlight = Enumerable.Range(0, 6).Select(_ => InferAsync(client)).ToList();
+        await WaitUntilAsync(() => Task.FromResult(service.Models.ActiveRequests == 6), "all requests to be queued");
 
         var loader = service.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<ModelLoaderService>().Single();
         var stopping = loader.StopAsync(CancellationToken.None);
         using var ready = await client.GetAsync("/health/ready");
-        var (late, lateStatus) = await V2Json.PostAsync(client, "/v2/models/resnet18/infer", image);
-        var responses = await Task.WhenAll(inFlight);
+        var (_, lateStatus) = await InferAsync(client);
+        var (late, _) = await V2Json.PostAsync(client, "/v2/models/adder/infer", V2Json.Request(V2Json.Tensor("x", "FP32", [1, 4], new float[4])));
+        var answers = await Task.WhenAll(inFlight);
         await stopping;
 
-        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.All(answers, a => Assert.Equal((1f, HttpStatusCode.OK), a));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, lateStatus);
         Assert.Contains("shutting down", late["error"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(0, service.Models.ActiveRequests);
-        foreach (var response in responses)
-        {
-            response.Dispose();
-        }
     }
 }
