@@ -40,6 +40,9 @@ internal sealed class BatchRunner(BatchingModel model, IBatchExecutor executor, 
 
             var t3 = timeProvider.GetTimestamp();
             statistics.RecordBatch(batch.Rows, t1 - t0, t2 - t1, t3 - t2);
+
+            // Before answering, so that whoever sees an answer also sees the cost model and p99 that include its batch.
+            tuner?.Observe(members[0].Shape.Key, (int)batch.Rows, t3 - t0, backlogged, Enumerable.Range(0, members.Count).Where(m => answers[m] is not null).Select(m => members[m].EnqueuedAt), t3);
             for (var m = 0; m < members.Count; m++)
             {
                 var member = members[m];
@@ -48,8 +51,6 @@ internal sealed class BatchRunner(BatchingModel model, IBatchExecutor executor, 
                     statistics.RecordSuccess(t3 - member.EnqueuedAt, member.LeftQueueAt - member.EnqueuedAt, t1 - t0, t2 - t1, t3 - t2);
                 }
             }
-
-            tuner?.Observe(members[0].Shape.Key, (int)batch.Rows, t3 - t0, backlogged, Enumerable.Range(0, members.Count).Where(m => answers[m] is not null).Select(m => members[m].EnqueuedAt), t3);
         }
         catch (Exception ex)
         {

@@ -70,6 +70,11 @@ internal sealed class LatencyTuner
             }
 
             servingSince = timeProvider.GetTimestamp();
+            if (bucket is not null)
+            {
+                // Created now so the stats show the calibrated model before the first request.
+                _ = Bucket(bucket);
+            }
         }
     }
 
