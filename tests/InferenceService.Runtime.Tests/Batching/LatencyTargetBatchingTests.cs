@@ -108,4 +108,24 @@ public sealed class LatencyTargetBatchingTests(ITestOutputHelper output)
         Assert.Equal([1, 1, 1], sizes);
         Assert.Equal("unreachable", stats.LastDecision!.Reason);
     }
+
+    [Fact]
+    public async Task InferAsync_SlowRunMissesTargetWithoutBacklog_BacksOffPlanAndShortensWait()
+    {
+        await using var h = new LatencyTargetHarness(Target, aMs: 10, bMs: 2);
+        await h.Batcher.Calibrated.WaitAsync(LatencyTargetHarness.Bound);
+        h.Executor.NextRunTakes(30);
+
+        var answer = await h.SendOneAsync();
+        h.Time.Advance(TimeSpan.FromMilliseconds(78));
+        await answer.WaitAsync(LatencyTargetHarness.Bound);
+
+        // 78 ms waited + 30 ms run = 108 ms > 100 with nothing else queued: the plan itself was too long, so it shrinks
+        // to 0.9 · 0.8 = 0.72 of the target, and a lone request now waits at most 72 − T(1) ≤ 60 ms (T(1) ≥ 12 after a slow run).
+        var stats = h.Stats;
+        Assert.Equal(108, stats.ObservedP99Ms!.Value, 6);
+        Assert.Equal("decrease", stats.LastAdjustment);
+        Assert.Equal(0.72, stats.PlanFactor, 9);
+        Assert.InRange(h.Bucket.WaitMs, 0, 60);
+    }
 }
