@@ -54,7 +54,7 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
         this.logger = logger;
         statistics = new ModelStatistics(timeProvider);
         instanceCount = Math.Max(1, executor.InstanceCount);
-        tuner = model.LatencyTargetMs is { } target ? new LatencyTuner(model, target, instanceCount, timeProvider) : null;
+        tuner = model.LatencyTargetMs is { } target ? new LatencyTuner(model, target, instanceCount, timeProvider, logger) : null;
         runner = new BatchRunner(model, executor, timeProvider, statistics, logger, tuner);
         pending = new PendingQueue(model.PriorityLevels);
 

@@ -1,4 +1,5 @@
 using InferenceService.Runtime.Inference;
+using Microsoft.Extensions.Logging;
 
 namespace InferenceService.Runtime.Batching;
 
@@ -20,6 +21,7 @@ internal sealed class LatencyTuner
     private readonly Lock gate = new();
     private readonly BatchingModel model;
     private readonly TimeProvider timeProvider;
+    private readonly ILogger logger;
     private readonly int instanceCount;
     private readonly LatencyBudget budget;
     private readonly Dictionary<string, BatchCostModel> buckets = new(StringComparer.Ordinal);
@@ -31,10 +33,11 @@ internal sealed class LatencyTuner
     private long servingSince = long.MaxValue;
     private LatencyDecisionStatistics? lastDecision;
 
-    public LatencyTuner(BatchingModel model, double targetMs, int instanceCount, TimeProvider timeProvider)
+    public LatencyTuner(BatchingModel model, double targetMs, int instanceCount, TimeProvider timeProvider, ILogger logger)
     {
         this.model = model;
         this.timeProvider = timeProvider;
+        this.logger = logger;
         this.instanceCount = Math.Max(1, instanceCount);
         budget = new LatencyBudget(targetMs);
     }
@@ -45,10 +48,13 @@ internal sealed class LatencyTuner
         List<CostPoint> points = [];
         string state;
         string? bucket = null;
+        CostLine prior;
+        int size;
+        string? unreachable;
         try
         {
             points = await Calibration.RunAsync(model.Config, executor, model.BatchCap, budget.TargetMs, timeProvider, stop, cancellationToken).ConfigureAwait(false);
-            bucket = model.Describe(new InferenceRequest { Inputs = Calibration.Inputs(model.Config, 1) }).Key;
+            bucket = CalibrationBucket();
             state = points.Count > 0 ? "done" : "failed: stopped before the first run";
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -75,6 +81,14 @@ internal sealed class LatencyTuner
                 // Created now so the stats show the calibrated model before the first request.
                 _ = Bucket(bucket);
             }
+
+            (prior, size, unreachable) = (shape, ChooseSize(shape), warning);
+        }
+
+        BatcherLog.Calibrated(logger, model.Name, budget.TargetMs, state, prior.InterceptMs, prior.SlopeMs, size);
+        if (unreachable is not null)
+        {
+            BatcherLog.TargetUnreachable(logger, model.Name, unreachable);
         }
     }
 
@@ -164,6 +178,19 @@ internal sealed class LatencyTuner
                 }).ToList(),
                 LastDecision = lastDecision,
             };
+        }
+    }
+
+    /// <summary>The shape key of the calibration inputs; null if the batcher would not take them as a request.</summary>
+    private string? CalibrationBucket()
+    {
+        try
+        {
+            return model.Describe(new InferenceRequest { Inputs = Calibration.Inputs(model.Config, 1) }).Key;
+        }
+        catch (InferenceException)
+        {
+            return null;
         }
     }
 

@@ -128,4 +128,25 @@ public sealed class LatencyTargetBatchingTests(ITestOutputHelper output)
         Assert.Equal(0.72, stats.PlanFactor, 9);
         Assert.InRange(h.Bucket.WaitMs, 0, 60);
     }
+
+    [Fact]
+    public async Task InferAsync_CalibrationFails_ReportsFailureAndStillServes()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        using var executor = new FakeTextExecutor { FailWhen = inputs => inputs[0].As<long>().All(id => id == 0) };
+        await using var batcher = TextModel.Batcher(executor, time, new Runtime.Batching.DynamicBatchingConfig { LatencyTargetMs = Target });
+        await batcher.Calibrated.WaitAsync(LatencyTargetHarness.Bound);
+        var watcher = new LoopWatcher(batcher);
+
+        var idle = watcher.WhenIdleAfter(1);
+        var answer = batcher.InferAsync(TextModel.Request(1, 4), CancellationToken.None);
+        await idle;
+        time.Advance(TimeSpan.FromSeconds(1));
+        await answer.WaitAsync(LatencyTargetHarness.Bound);
+
+        var stats = batcher.GetStatistics().LatencyTarget!;
+        Assert.Equal("failed: fake engine error", stats.Calibration);
+        Assert.Empty(stats.CalibrationPoints);
+        Assert.Equal(1, batcher.GetStatistics().Success.Count);
+    }
 }
