@@ -10,13 +10,13 @@ namespace InferenceService.Runtime.Tests.Batching;
 /// of fake time: each run advances the <see cref="FakeTimeProvider"/> by that much before it returns. Optionally holds runs
 /// until <see cref="Open"/>, so that a test can queue a whole burst before time moves.
 /// </summary>
-internal sealed class CostCurveExecutor(FakeTimeProvider time, double aMs, double bMs) : IBatchExecutor
+internal sealed class CostCurveExecutor(FakeTimeProvider time, double aMs, double bMs, int instanceCount = 1) : IBatchExecutor
 {
     private readonly ConcurrentQueue<int> sizes = new();
     private readonly ConcurrentQueue<double> overrides = new();
     private TaskCompletionSource gate = Opened();
 
-    public int InstanceCount => 1;
+    public int InstanceCount => instanceCount;
 
     /// <summary>A step change in cost: every later run takes this many times a + b·n.</summary>
     public double Multiplier { get; set; } = 1;
@@ -24,7 +24,10 @@ internal sealed class CostCurveExecutor(FakeTimeProvider time, double aMs, doubl
     /// <summary>The batch size of every run so far, calibration runs included.</summary>
     public IReadOnlyList<int> Sizes => sizes.ToArray();
 
-    public double CostMs(int items) => Multiplier * (aMs + (bMs * items));
+    /// <summary>A factor on the cost by the batch's sequence length (e.g. longer buckets cost more); 1 by default.</summary>
+    public Func<long, double> LengthFactor { get; set; } = _ => 1;
+
+    public double CostMs(int items, long length = 1) => Multiplier * LengthFactor(length) * (aMs + (bMs * items));
 
     /// <summary>The next run takes <paramref name="ms"/> whatever its size: a slow outlier the cost curve does not predict.</summary>
     public void NextRunTakes(double ms) => overrides.Enqueue(ms);
@@ -40,7 +43,7 @@ internal sealed class CostCurveExecutor(FakeTimeProvider time, double aMs, doubl
         await Volatile.Read(ref gate).Task.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
         var rows = (int)inputs[0].Shape[0];
         sizes.Enqueue(rows);
-        time.Advance(TimeSpan.FromMilliseconds(overrides.TryDequeue(out var ms) ? ms : CostMs(rows)));
+        time.Advance(TimeSpan.FromMilliseconds(overrides.TryDequeue(out var ms) ? ms : CostMs(rows, inputs[0].Shape[1])));
         return FakeTextExecutor.Compute(inputs, outputNames);
     }
 

@@ -149,4 +149,37 @@ public sealed class LatencyTargetBatchingTests(ITestOutputHelper output)
         Assert.Empty(stats.CalibrationPoints);
         Assert.Equal(1, batcher.GetStatistics().Success.Count);
     }
+
+    [Fact]
+    public async Task Calibration_TwoInstances_ChoosesSizeForHalfBatchCollectionTime()
+    {
+        await using var h = new LatencyTargetHarness(Target, aMs: 10, bMs: 2, instances: 2);
+
+        await h.Batcher.Calibrated.WaitAsync(LatencyTargetHarness.Bound);
+
+        // With 2 instances a saturated queue collects a batch in T(n)/2: 1.5·(10 + 2n) ≤ 90 → n ≤ 25.
+        Assert.Equal(25, h.Bucket.BatchSize);
+    }
+
+    [Fact]
+    public async Task InferAsync_UncalibratedLengthBucket_RescalesCalibratedShapeAfterItsFirstBatch()
+    {
+        await using var h = new LatencyTargetHarness(Target, aMs: 10, bMs: 2, lengthBuckets: [8]);
+        h.Executor.LengthFactor = length => length > 8 ? 3 : 1;
+        await h.Batcher.Calibrated.WaitAsync(LatencyTargetHarness.Bound);
+
+        var sizes = await h.BurstAsync(20, length: 16);
+
+        // The long bucket starts from the calibration (length 1) line: 17. Its first batch takes 3 × 44 ms, so the
+        // line is rescaled to 30 + 6n: 2·(30 + 6n) ≤ 90 → n = 2. The short bucket keeps 10 + 2n.
+        Assert.Equal([17, 2, 1], sizes);
+        var buckets = h.Stats.Buckets;
+        Assert.Equal(2, buckets.Count);
+        var longBucket = Assert.Single(buckets, b => b.Bucket.EndsWith("#b1", StringComparison.Ordinal));
+        Assert.Equal(30, longBucket.AMs, 6);
+        Assert.Equal(6, longBucket.BMs, 6);
+        Assert.Equal(2, longBucket.BatchSize);
+        var shortBucket = Assert.Single(buckets, b => b.Bucket.EndsWith("#b0", StringComparison.Ordinal));
+        Assert.Equal(17, shortBucket.BatchSize);
+    }
 }

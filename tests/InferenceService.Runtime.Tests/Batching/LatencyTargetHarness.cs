@@ -16,10 +16,10 @@ internal sealed class LatencyTargetHarness : IAsyncDisposable
 
     private long received;
 
-    public LatencyTargetHarness(double targetMs, double aMs, double bMs, int maxBatchSize = 32)
+    public LatencyTargetHarness(double targetMs, double aMs, double bMs, int maxBatchSize = 32, int instances = 1, IReadOnlyList<long>? lengthBuckets = null)
     {
-        Executor = new CostCurveExecutor(Time, aMs, bMs);
-        var config = TextModel.Config(new DynamicBatchingConfig { LatencyTargetMs = targetMs }, maxBatchSize);
+        Executor = new CostCurveExecutor(Time, aMs, bMs, instances);
+        var config = TextModel.Config(new DynamicBatchingConfig { LatencyTargetMs = targetMs, LengthBuckets = lengthBuckets ?? [] }, maxBatchSize);
         Batcher = (DynamicBatcher)ModelRunnerFactory.Create("text", config, Executor, Time, NullLoggerFactory.Instance);
         Watcher = new LoopWatcher(Batcher);
     }
@@ -41,13 +41,13 @@ internal sealed class LatencyTargetHarness : IAsyncDisposable
     /// Queues <paramref name="count"/> requests while runs are held (no time passes), then lets them run; returns the
     /// sizes of the batches they made, in order. A saturated queue: every batch but the last leaves requests behind.
     /// </summary>
-    public async Task<List<int>> BurstAsync(int count)
+    public async Task<List<int>> BurstAsync(int count, int length = 4)
     {
         var before = Executor.Sizes.Count;
         Executor.Hold();
         received += count;
         var idle = Watcher.WhenIdleAfter(received);
-        var answers = Enumerable.Range(0, count).Select(i => Batcher.InferAsync(TextModel.Request(i + 1, 4), CancellationToken.None)).ToList();
+        var answers = Enumerable.Range(0, count).Select(i => Batcher.InferAsync(TextModel.Request(i + 1, length), CancellationToken.None)).ToList();
         await idle;
         Executor.Open();
         await Task.WhenAll(answers).WaitAsync(Bound);
