@@ -12,11 +12,14 @@ namespace InferenceService.Runtime.Batching;
 /// the batch around the oldest highest-priority request once it is full, reaches a preferred size, or its oldest member
 /// has waited max_queue_delay. Up to <see cref="IBatchExecutor.InstanceCount"/> batches run at once.
 /// Timeouts and cancellations answer the caller at once from their own timer or token callback; the loop only unlinks them.
+/// With dynamic_batching.latency_target_ms a <see cref="LatencyTuner"/> decides instead when each batch goes and how big it is.
 /// </summary>
 internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
 {
     /// <summary>How long disposal lets running batches finish (a hot swap disposes the old version under load) before cancelling them.</summary>
     internal static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
+
+    private static readonly IReadOnlySet<int> NoPreferredSizes = new HashSet<int>();
 
     private readonly BatchingModel model;
     private readonly TimeProvider timeProvider;
@@ -28,8 +31,6 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
     private readonly AsyncSignal wake = new();
     private readonly PendingQueue pending;
     private readonly ITimer delayTimer;
-    private static readonly IReadOnlySet<int> NoPreferredSizes = new HashSet<int>();
-
     private readonly CancellationTokenSource shutdown = new();
     private readonly int instanceCount;
     private readonly LatencyTuner? tuner;
@@ -68,7 +69,7 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
         });
         delayTimer = timeProvider.CreateTimer(static state => ((AsyncSignal)state!).Set(), wake, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
 
-        // With a latency target the loop first calibrates (bounded, see Calibration); requests queue meanwhile.
+        // With a latency target the loop waits for calibration (bounded, see Calibration) before its first batch; requests queue meanwhile.
         Calibrated = tuner is null ? Task.CompletedTask : Task.Run(() => tuner.CalibrateAsync(executor, () => Volatile.Read(ref disposed) != 0, shutdown.Token));
         loop = Task.Run(RunLoopAsync);
     }
