@@ -5,10 +5,12 @@ using Microsoft.Extensions.Logging;
 namespace InferenceService.Runtime.Batching;
 
 /// <summary>Runs one dispatched batch: assemble, execute, split, answer each member (unless it was cancelled meanwhile).</summary>
-internal sealed class BatchRunner(BatchingModel model, IBatchExecutor executor, TimeProvider timeProvider, ModelStatistics statistics, ILogger logger)
+/// <param name="tuner">With latency_target_ms: told each successful batch's time and its members' latencies.</param>
+internal sealed class BatchRunner(BatchingModel model, IBatchExecutor executor, TimeProvider timeProvider, ModelStatistics statistics, ILogger logger, LatencyTuner? tuner = null)
 {
     /// <summary>Never throws: every outcome is delivered to the members. An engine error fails only these members.</summary>
-    public async Task RunAsync(List<QueuedRequest> members, CancellationToken shutdown)
+    /// <param name="backlogged">Compatible requests stayed queued behind this batch (passed on to the <see cref="LatencyTuner"/>).</param>
+    public async Task RunAsync(List<QueuedRequest> members, CancellationToken shutdown, bool backlogged = false)
     {
         try
         {
@@ -38,6 +40,9 @@ internal sealed class BatchRunner(BatchingModel model, IBatchExecutor executor, 
 
             var t3 = timeProvider.GetTimestamp();
             statistics.RecordBatch(batch.Rows, t1 - t0, t2 - t1, t3 - t2);
+
+            // Before answering, so that whoever sees an answer also sees the cost model and p99 that include its batch.
+            tuner?.Observe(members[0].Shape.Key, (int)batch.Rows, t3 - t0, backlogged, Enumerable.Range(0, members.Count).Where(m => answers[m] is not null).Select(m => members[m].EnqueuedAt), t3);
             for (var m = 0; m < members.Count; m++)
             {
                 var member = members[m];

@@ -12,4 +12,10 @@ internal static partial class BatcherLog
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Model '{Model}': {Batches} batches still ran {Timeout} after shutdown began; they are cancelled")]
     public static partial void DrainTimedOut(ILogger logger, string model, int batches, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Model '{Model}': latency target {TargetMs} ms calibrated ({Calibration}): batch ≈ {AMs:F3} + {BMs:F3}·n ms, batches of up to {BatchSize}")]
+    public static partial void Calibrated(ILogger logger, string model, double targetMs, string calibration, double aMs, double bMs, int batchSize);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Model '{Model}': {Warning}")]
+    public static partial void TargetUnreachable(ILogger logger, string model, string warning);
 }

@@ -23,6 +23,8 @@ internal sealed class BatchingModel
     {
         var batching = config.DynamicBatching ?? throw new ArgumentException($"model '{name}' has no dynamic_batching section.", nameof(config));
         Name = name;
+        Config = config;
+        LatencyTargetMs = batching.LatencyTargetMs;
         MaxBatchSize = config.MaxBatchSize;
         AllOutputs = config.Outputs.Select(o => o.Name).ToList();
         inputs = config.Inputs.ToDictionary(i => i.Name, StringComparer.Ordinal);
@@ -39,6 +41,12 @@ internal sealed class BatchingModel
     }
 
     public string Name { get; }
+
+    /// <summary>The whole config: latency-target calibration builds its inputs from it as warm-up does.</summary>
+    public ModelConfig Config { get; }
+
+    /// <summary>dynamic_batching.latency_target_ms; null keeps the static knobs.</summary>
+    public double? LatencyTargetMs { get; }
 
     public int MaxBatchSize { get; }
 

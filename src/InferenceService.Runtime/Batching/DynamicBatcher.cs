@@ -12,11 +12,14 @@ namespace InferenceService.Runtime.Batching;
 /// the batch around the oldest highest-priority request once it is full, reaches a preferred size, or its oldest member
 /// has waited max_queue_delay. Up to <see cref="IBatchExecutor.InstanceCount"/> batches run at once.
 /// Timeouts and cancellations answer the caller at once from their own timer or token callback; the loop only unlinks them.
+/// With dynamic_batching.latency_target_ms a <see cref="LatencyTuner"/> decides instead when each batch goes and how big it is.
 /// </summary>
 internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
 {
     /// <summary>How long disposal lets running batches finish (a hot swap disposes the old version under load) before cancelling them.</summary>
     internal static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
+
+    private static readonly IReadOnlySet<int> NoPreferredSizes = new HashSet<int>();
 
     private readonly BatchingModel model;
     private readonly TimeProvider timeProvider;
@@ -30,6 +33,7 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
     private readonly ITimer delayTimer;
     private readonly CancellationTokenSource shutdown = new();
     private readonly int instanceCount;
+    private readonly LatencyTuner? tuner;
     private readonly Task loop;
 
     // Admitted requests that have not left the queue yet (checked against max_queue_size).
@@ -50,8 +54,9 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
         this.timeProvider = timeProvider;
         this.logger = logger;
         statistics = new ModelStatistics(timeProvider);
-        runner = new BatchRunner(model, executor, timeProvider, statistics, logger);
         instanceCount = Math.Max(1, executor.InstanceCount);
+        tuner = model.LatencyTargetMs is { } target ? new LatencyTuner(model, target, instanceCount, timeProvider, logger) : null;
+        runner = new BatchRunner(model, executor, timeProvider, statistics, logger, tuner);
         pending = new PendingQueue(model.PriorityLevels);
 
         // Admission is counted in `queued` against the same bound, so the channel refuses a write only after shutdown or while
@@ -63,8 +68,14 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
             FullMode = BoundedChannelFullMode.Wait,
         });
         delayTimer = timeProvider.CreateTimer(static state => ((AsyncSignal)state!).Set(), wake, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+
+        // With a latency target the loop waits for calibration (bounded, see Calibration) before its first batch; requests queue meanwhile.
+        Calibrated = tuner is null ? Task.CompletedTask : Task.Run(() => tuner.CalibrateAsync(executor, () => Volatile.Read(ref disposed) != 0, shutdown.Token));
         loop = Task.Run(RunLoopAsync);
     }
+
+    /// <summary>Completes when latency-target calibration has finished (at once without a target). Never faults except on cancellation.</summary>
+    internal Task Calibrated { get; }
 
     /// <summary>Test hook: called by the loop each time it goes to sleep, with the requests read and the batches dispatched so far.</summary>
     internal Action<long, long>? LoopIdle { get; set; }
@@ -94,7 +105,7 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
         }
     }
 
-    public ModelStatisticsSnapshot GetStatistics() => statistics.Snapshot();
+    public ModelStatisticsSnapshot GetStatistics() => tuner is null ? statistics.Snapshot() : statistics.Snapshot() with { LatencyTarget = tuner.GetStatistics() };
 
     public async ValueTask DisposeAsync()
     {
@@ -239,6 +250,7 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
     {
         try
         {
+            await Calibrated.ConfigureAwait(false);
             while (true)
             {
                 wake.Reset();
@@ -291,7 +303,8 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
     {
         while (Volatile.Read(ref running) < instanceCount)
         {
-            var candidate = pending.Peek(model.BatchCap, model.PreferredBatchSizes);
+            // With a latency target the tuner chooses the size, so preferred sizes only bound it (through BatchCap).
+            var candidate = pending.Peek(model.BatchCap, tuner is null ? model.PreferredBatchSizes : NoPreferredSizes);
             if (candidate is null)
             {
                 return null;
@@ -300,8 +313,20 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
             var now = timeProvider.GetTimestamp();
             var waited = now - candidate.OldestEnqueuedAt;
             var delayOver = waited >= model.MaxQueueDelayTicks;
+            var backlogged = false;
             int take;
-            if (candidate.PreferredCount > 0 && !delayOver)
+            if (tuner is not null)
+            {
+                var decision = tuner.Decide(candidate, now);
+                if (decision.Take == 0)
+                {
+                    return decision.Sleep;
+                }
+
+                take = decision.Take;
+                backlogged = decision.Backlogged;
+            }
+            else if (candidate.PreferredCount > 0 && !delayOver)
             {
                 take = candidate.PreferredCount;
             }
@@ -339,7 +364,7 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
                 {
                     try
                     {
-                        await runner.RunAsync(batch, shutdown.Token).ConfigureAwait(false);
+                        await runner.RunAsync(batch, shutdown.Token, backlogged).ConfigureAwait(false);
                     }
                     finally
                     {

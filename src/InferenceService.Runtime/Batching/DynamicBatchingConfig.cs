@@ -31,6 +31,13 @@ public sealed record DynamicBatchingConfig
     /// </summary>
     public IReadOnlyList<long> LengthBuckets { get; init; } = [];
 
+    /// <summary>
+    /// Not in Triton. The p99 of queue + compute time to aim for, in ms; null (the default) keeps the static knobs. When set,
+    /// <see cref="LatencyTuner"/> chooses each batch's size and wait online, with max_batch_size (or the largest preferred
+    /// size) and a non-zero max_queue_delay_microseconds as upper bounds; max_queue_delay_microseconds 0 then means "no cap".
+    /// </summary>
+    public double? LatencyTargetMs { get; init; }
+
     /// <summary>The queue bound used when <see cref="MaxQueueSize"/> is 0 (Triton's "unlimited"): large, but never unbounded.</summary>
     public const int DefaultMaxQueueSize = 4096;
 }

@@ -61,6 +61,12 @@ public static class DynamicBatchingConfigValidator
                 $"default_timeout_microseconds ({batching.DefaultTimeoutMicroseconds}): a lone request would time out before its batch is sent.");
         }
 
+        if (batching.LatencyTargetMs is { } target && !(target > 0 && double.IsFinite(target)))
+        {
+            // A target shorter than the model's batch-1 time is not an error: only calibration can tell, and it warns in the stats.
+            errors.Add($"dynamic_batching.latency_target_ms must be a positive number of milliseconds, got {target}.");
+        }
+
         ValidatePriorities(batching, errors);
         ValidateBuckets(config, batching, errors);
         ValidatePadValues(config, errors);

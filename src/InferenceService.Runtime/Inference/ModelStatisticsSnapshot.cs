@@ -35,4 +35,7 @@ public sealed record ModelStatisticsSnapshot
 
     /// <summary>Per executed batch size (ascending), successful executions and their compute durations.</summary>
     public IReadOnlyList<BatchStatistics> BatchStats { get; init; } = [];
+
+    /// <summary>Only for a batcher with dynamic_batching.latency_target_ms: its target, plan, cost models and last decision.</summary>
+    public Batching.LatencyTargetStatistics? LatencyTarget { get; init; }
 }

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
+using InferenceService.Runtime.Batching;
 using InferenceService.Runtime.Inference;
 using InferenceService.Runtime.Repository;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -67,7 +69,8 @@ public sealed record ModelStatisticsEntry(
     long InferenceCount,
     long ExecutionCount,
     InferenceStatistics InferenceStats,
-    IReadOnlyList<BatchStatisticsEntry> BatchStats)
+    IReadOnlyList<BatchStatisticsEntry> BatchStats,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] LatencyTargetStatistics? LatencyTarget = null)
 {
     public static ModelStatisticsEntry From(ModelVersion version, ModelStatisticsSnapshot s) => new(
         version.Name,
@@ -76,7 +79,8 @@ public sealed record ModelStatisticsEntry(
         s.InferenceCount,
         s.ExecutionCount,
         new InferenceStatistics(D(s.Success), D(s.Fail), D(s.Queue), D(s.ComputeInput), D(s.ComputeInfer), D(s.ComputeOutput)),
-        s.BatchStats.Select(b => new BatchStatisticsEntry(b.BatchSize, D(b.ComputeInput), D(b.ComputeInfer), D(b.ComputeOutput))).ToList());
+        s.BatchStats.Select(b => new BatchStatisticsEntry(b.BatchSize, D(b.ComputeInput), D(b.ComputeInfer), D(b.ComputeOutput))).ToList(),
+        s.LatencyTarget);
 
     private static DurationEntry D(StatisticsDuration d) => new(d.Count, d.Ns);
 }

@@ -80,4 +80,24 @@ public sealed class DynamicBatchingConfigValidatorTests
 
         Assert.Contains("inputs['input_ids'].pad_value 0.5", Assert.Single(DynamicBatchingConfigValidator.Validate(config)), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(-5.0)]
+    [InlineData(0.0)]
+    public void Validate_LatencyTargetNotPositive_NamesFieldAndValue(double target)
+    {
+        var config = TextModel.Config(new DynamicBatchingConfig { LatencyTargetMs = target });
+
+        var error = Assert.Single(DynamicBatchingConfigValidator.Validate(config));
+
+        Assert.Contains($"dynamic_batching.latency_target_ms must be a positive number of milliseconds, got {target}.", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_LatencyTargetPositive_ReturnsNoErrors()
+    {
+        var config = TextModel.Config(new DynamicBatchingConfig { LatencyTargetMs = 0.5 });
+
+        Assert.Empty(DynamicBatchingConfigValidator.Validate(config));
+    }
 }

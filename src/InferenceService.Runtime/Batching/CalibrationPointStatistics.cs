@@ -1,0 +1,4 @@
+namespace InferenceService.Runtime.Batching;
+
+/// <summary>One calibration batch size and its median time over the runs.</summary>
+public sealed record CalibrationPointStatistics(int BatchSize, double Ms);

@@ -1,0 +1,5 @@
+namespace InferenceService.Runtime.Batching;
+
+/// <summary>Why the last batch went when it did.</summary>
+/// <param name="Reason">size (reached the chosen size, or more was queued), full (the next request did not fit), deadline (waiting longer would miss the plan), unreachable (even alone it misses the target: sent at once).</param>
+public sealed record LatencyDecisionStatistics(string Bucket, int Items, string Reason, double WaitedMs);

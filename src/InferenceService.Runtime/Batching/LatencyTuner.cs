@@ -1,0 +1,234 @@
+using InferenceService.Runtime.Inference;
+using Microsoft.Extensions.Logging;
+
+namespace InferenceService.Runtime.Batching;
+
+/// <summary>
+/// Latency-target batching for one model version (<c>latency_target_ms</c>): chooses each batch's size and wait from a
+/// per-bucket cost model (a + b·n, <see cref="BatchCostModel"/>) and an AIMD-adjusted plan (<see cref="LatencyBudget"/>).
+/// A batch goes when it reaches the chosen size — the largest whose cost still fits the plan when the queue is saturated —
+/// or when waiting longer would let its oldest request's queue + compute time pass the plan. max_batch_size (or the
+/// largest preferred size) and a non-zero max_queue_delay stay upper bounds.
+/// </summary>
+/// <remarks>
+/// Chosen size with k instances under saturation: a batch of n collects for about T(n)/k, then runs T(n), so the oldest
+/// request sees T(n)·(1 + 1/k); the size is the largest n with (a + b·n)(1 + 1/k) ≤ plan (throughput n/T(n) grows with n).
+/// The loop calls <see cref="Decide"/>; batch tasks call <see cref="Observe"/> concurrently; <see cref="GetStatistics"/>
+/// comes from HTTP threads. All state is guarded by <see cref="gate"/>, held briefly and never across an await.
+/// </remarks>
+internal sealed class LatencyTuner
+{
+    private readonly Lock gate = new();
+    private readonly BatchingModel model;
+    private readonly TimeProvider timeProvider;
+    private readonly ILogger logger;
+    private readonly int instanceCount;
+    private readonly LatencyBudget budget;
+    private readonly Dictionary<string, BatchCostModel> buckets = new(StringComparer.Ordinal);
+    private CostLine shape = CostLine.Proportional;
+    private List<CostPoint> calibration = [];
+    private string? calibrationBucket;
+    private string calibrationState = "pending";
+    private string? warning;
+    private long servingSince = long.MaxValue;
+    private LatencyDecisionStatistics? lastDecision;
+
+    public LatencyTuner(BatchingModel model, double targetMs, int instanceCount, TimeProvider timeProvider, ILogger logger)
+    {
+        this.model = model;
+        this.timeProvider = timeProvider;
+        this.logger = logger;
+        this.instanceCount = Math.Max(1, instanceCount);
+        budget = new LatencyBudget(targetMs);
+    }
+
+    /// <summary>Never throws (except for cancellation): a failed calibration leaves a proportional prior that the first batches correct.</summary>
+    public async Task CalibrateAsync(IBatchExecutor executor, Func<bool> stop, CancellationToken cancellationToken)
+    {
+        List<CostPoint> points = [];
+        string state;
+        string? bucket = null;
+        CostLine prior;
+        int size;
+        string? unreachable;
+        try
+        {
+            points = await Calibration.RunAsync(model.Config, executor, model.BatchCap, budget.TargetMs, timeProvider, stop, cancellationToken).ConfigureAwait(false);
+            bucket = CalibrationBucket();
+            state = points.Count > 0 ? "done" : "failed: stopped before the first run";
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            state = $"failed: {ex.Message}";
+        }
+
+        lock (gate)
+        {
+            calibration = points;
+            calibrationBucket = bucket;
+            calibrationState = state;
+
+            // One point (batch 1 already over the target) cannot split a from b: assume no batching gain.
+            shape = CostLine.Fit(points) ?? (points.Count > 0 ? new CostLine(0, points[0].Ms / points[0].Items) : CostLine.Proportional);
+            if (points.Count > 0 && points[0].Ms > budget.TargetMs)
+            {
+                warning = $"latency_target_ms {budget.TargetMs} is shorter than the measured batch-1 time {points[0].Ms:F3} ms: requests are sent alone at once and miss the target.";
+            }
+
+            servingSince = timeProvider.GetTimestamp();
+            if (bucket is not null)
+            {
+                // Created now so the stats show the calibrated model before the first request.
+                _ = Bucket(bucket);
+            }
+
+            (prior, size, unreachable) = (shape, ChooseSize(shape), warning);
+        }
+
+        BatcherLog.Calibrated(logger, model.Name, budget.TargetMs, state, prior.InterceptMs, prior.SlopeMs, size);
+        if (unreachable is not null)
+        {
+            BatcherLog.TargetUnreachable(logger, model.Name, unreachable);
+        }
+    }
+
+    /// <summary>Whether to dispatch the head's batch now, and how much of it. Called by the loop only, after calibration.</summary>
+    public TunerDecision Decide(BatchCandidate candidate, long now)
+    {
+        lock (gate)
+        {
+            var key = candidate.Members[0].Shape.Key;
+            var line = Bucket(key).Line;
+            var size = ChooseSize(line);
+            int take = 0, items = 0;
+            foreach (var member in candidate.Members)
+            {
+                if (take > 0 && items + member.Shape.Rows > size)
+                {
+                    break;
+                }
+
+                items += member.Shape.Rows;
+                take++;
+            }
+
+            var backlogged = take < candidate.Members.Count || candidate.Full;
+            var waited = now - candidate.OldestEnqueuedAt;
+            string reason;
+            if (line.Predict(1) > budget.TargetMs)
+            {
+                reason = "unreachable";
+            }
+            else if (items >= size || take < candidate.Members.Count)
+            {
+                reason = "size";
+            }
+            else if (candidate.Full)
+            {
+                reason = "full";
+            }
+            else if (WaitTicks(line, items) is var wait && waited < wait)
+            {
+                // Rounded up so the wake-up never comes a tick early and finds the deadline not yet reached.
+                var ticks = (wait - waited) * TimeSpan.TicksPerSecond;
+                return new TunerDecision(0, false, TimeSpan.FromTicks((ticks + timeProvider.TimestampFrequency - 1) / timeProvider.TimestampFrequency));
+            }
+            else
+            {
+                reason = "deadline";
+            }
+
+            lastDecision = new LatencyDecisionStatistics(key, items, reason, Ms(waited));
+            return new TunerDecision(take, backlogged, TimeSpan.Zero);
+        }
+    }
+
+    /// <summary>A batch that succeeded: its processing time refits its bucket; its members' latencies feed the p99.</summary>
+    /// <param name="ticks">Assembly + execution + split, in timestamp ticks.</param>
+    /// <param name="enqueuedAt">The answered members' admission timestamps.</param>
+    /// <param name="answeredAt">When they were answered.</param>
+    public void Observe(string key, int items, long ticks, bool backlogged, IEnumerable<long> enqueuedAt, long answeredAt)
+    {
+        lock (gate)
+        {
+            Bucket(key).Observe(new CostPoint(items, Ms(ticks)));
+
+            // Requests that waited for calibration would blame the plan for the start-up.
+            budget.Record(backlogged, enqueuedAt.Where(t => t >= servingSince).Select(t => Ms(answeredAt - t)).ToList());
+        }
+    }
+
+    public LatencyTargetStatistics GetStatistics()
+    {
+        lock (gate)
+        {
+            return new LatencyTargetStatistics
+            {
+                TargetMs = budget.TargetMs,
+                PlanFactor = budget.Factor,
+                ObservedP99Ms = budget.ObservedP99Ms(),
+                LastAdjustment = budget.LastAdjustment,
+                Calibration = calibrationState,
+                CalibrationPoints = calibration.Select(p => new CalibrationPointStatistics(p.Items, p.Ms)).ToList(),
+                Warning = warning,
+                Buckets = buckets.OrderBy(b => b.Key, StringComparer.Ordinal).Select(b =>
+                {
+                    var line = b.Value.Line;
+                    return new BucketCostStatistics(b.Key, line.InterceptMs, line.SlopeMs, b.Value.Batches, ChooseSize(line), Ms(WaitTicks(line, 1)));
+                }).ToList(),
+                LastDecision = lastDecision,
+            };
+        }
+    }
+
+    /// <summary>The shape key of the calibration inputs; null if the batcher would not take them as a request.</summary>
+    private string? CalibrationBucket()
+    {
+        try
+        {
+            return model.Describe(new InferenceRequest { Inputs = Calibration.Inputs(model.Config, 1) }).Key;
+        }
+        catch (InferenceException)
+        {
+            return null;
+        }
+    }
+
+    // Precondition: gate held.
+    private BatchCostModel Bucket(string key)
+    {
+        if (!buckets.TryGetValue(key, out var bucket))
+        {
+            // Only the calibration's own bucket starts from its points; others keep its shape and rescale after one batch.
+            bucket = new BatchCostModel(shape, key == calibrationBucket ? calibration : []);
+            buckets.Add(key, bucket);
+        }
+
+        return bucket;
+    }
+
+    // Precondition: gate held.
+    private int ChooseSize(CostLine line)
+    {
+        var perBatchMs = budget.PlanMs / (1 + (1.0 / instanceCount));
+        if (line.SlopeMs <= 0)
+        {
+            return model.BatchCap;
+        }
+
+        // The epsilon keeps an exact boundary that rounding put at 16.9999999999 on 17.
+        var size = Math.Floor(((perBatchMs - line.InterceptMs) / line.SlopeMs) + 1e-9);
+        return (int)Math.Clamp(size, 1, model.BatchCap);
+    }
+
+    // Precondition: gate held. How long the oldest of a batch of `items` may wait: the plan minus the batch's cost, capped
+    // by a non-zero max_queue_delay.
+    private long WaitTicks(CostLine line, int items)
+    {
+        var ms = budget.PlanMs - line.Predict(items);
+        var ticks = ms <= 0 ? 0 : (long)(ms * timeProvider.TimestampFrequency / 1000);
+        return model.MaxQueueDelayTicks > 0 ? Math.Min(ticks, model.MaxQueueDelayTicks) : ticks;
+    }
+
+    private double Ms(long ticks) => ticks * 1000.0 / timeProvider.TimestampFrequency;
+}

@@ -1,0 +1,185 @@
+using Xunit.Abstractions;
+
+namespace InferenceService.Runtime.Tests.Batching;
+
+/// <summary>
+/// latency_target_ms end to end on a known cost curve: one instance, a batch of n costs a + b·n ms of fake time,
+/// target 100 ms, so the plan is 0.9 · 100 = 90 ms. Hand calculation for a saturated queue (a batch collects while
+/// the previous one runs, so the oldest request sees 2·T(n)): the largest n with 2·(a + b·n) ≤ 90.
+/// </summary>
+public sealed class LatencyTargetBatchingTests(ITestOutputHelper output)
+{
+    private const double Target = 100;
+
+    [Fact]
+    public async Task Calibration_KnownCostCurve_FitsAAndBAndChoosesHandCalculatedSize()
+    {
+        await using var h = new LatencyTargetHarness(Target, aMs: 10, bMs: 2);
+
+        await h.Batcher.Calibrated.WaitAsync(LatencyTargetHarness.Bound);
+
+        var stats = h.Stats;
+        Assert.Equal("done", stats.Calibration);
+        Assert.Equal([1, 2, 4, 8, 16, 32], stats.CalibrationPoints.Select(p => p.BatchSize));
+        Assert.Equal([12.0, 14, 18, 26, 42, 74], stats.CalibrationPoints.Select(p => p.Ms));
+        Assert.Equal(3 * 6, h.Executor.Sizes.Count);
+        Assert.Null(stats.Warning);
+        var bucket = h.Bucket;
+        Assert.Equal(10, bucket.AMs, 6);
+        Assert.Equal(2, bucket.BMs, 6);
+
+        // 2·(10 + 2n) ≤ 90 → n ≤ 17.5; a lone request may wait 90 − T(1) = 78 ms.
+        Assert.Equal(17, bucket.BatchSize);
+        Assert.Equal(78, bucket.WaitMs, 6);
+    }
+
+    [Fact]
+    public async Task InferAsync_SaturatedQueue_DispatchesAtHandCalculatedSize()
+    {
+        await using var h = new LatencyTargetHarness(Target, aMs: 10, bMs: 2);
+        await h.Batcher.Calibrated.WaitAsync(LatencyTargetHarness.Bound);
+
+        var sizes = await h.BurstAsync(40);
+
+        // 17 and 17 (each leaves requests behind), then the 6 left, whose oldest has waited 88 ms > 90 − T(6) = 68 ms.
+        Assert.Equal([17, 17, 6], sizes);
+        Assert.Equal("deadline", h.Stats.LastDecision!.Reason);
+    }
+
+    [Fact]
+    public async Task InferAsync_LoneRequest_WaitsPlanMinusItsCostThenDispatches()
+    {
+        await using var h = new LatencyTargetHarness(Target, aMs: 10, bMs: 2);
+        await h.Batcher.Calibrated.WaitAsync(LatencyTargetHarness.Bound);
+        var calibrationRuns = h.Executor.Sizes.Count;
+
+        var answer = await h.SendOneAsync();
+        h.Time.Advance(TimeSpan.FromMilliseconds(78) - TimeSpan.FromTicks(1));
+        Assert.Equal(calibrationRuns, h.Executor.Sizes.Count);
+        h.Time.Advance(TimeSpan.FromTicks(1));
+        await answer.WaitAsync(LatencyTargetHarness.Bound);
+
+        // Waited 78 ms, ran 12 ms: exactly the 90 ms plan.
+        Assert.Equal(90, h.Stats.ObservedP99Ms!.Value, 6);
+        Assert.Equal("deadline", h.Stats.LastDecision!.Reason);
+    }
+
+    [Fact]
+    public async Task InferAsync_CostDoublesUnderSaturation_ChoosesNewHandCalculatedSizeWithinCostWindow()
+    {
+        await using var h = new LatencyTargetHarness(Target, aMs: 10, bMs: 2);
+        await h.Batcher.Calibrated.WaitAsync(LatencyTargetHarness.Bound);
+        Assert.Equal([17, 17, 6], await h.BurstAsync(40));
+
+        h.Executor.Multiplier = 2;
+        var afterStep = new List<(int Size, bool Last)>();
+        while (afterStep.Count < Runtime.Batching.BatchCostModel.Window + 8)
+        {
+            var sizes = await h.BurstAsync(40);
+            afterStep.AddRange(sizes.Select((size, i) => (size, i == sizes.Count - 1)));
+        }
+
+        output.WriteLine($"batch sizes after the step: {string.Join(",", afterStep.Select(b => b.Last ? $"{b.Size}|" : $"{b.Size}"))}");
+        output.WriteLine($"first batch at the new size: #{afterStep.FindIndex(b => b.Size == 6) + 1}");
+
+        // 2·(20 + 4n) ≤ 90 → n ≤ 6.25. Two batches off by 2x restart the cost window, so from the third batch after the
+        // step every batch that leaves requests behind (all but a burst's last) has exactly 6; the window bounds it anyway.
+        var bucket = h.Bucket;
+        Assert.Equal(20, bucket.AMs, 6);
+        Assert.Equal(4, bucket.BMs, 6);
+        Assert.Equal(6, bucket.BatchSize);
+        var settled = afterStep.Skip(2).Where(b => !b.Last).ToList();
+        Assert.NotEmpty(settled);
+        Assert.All(settled, b => Assert.Equal(6, b.Size));
+        Assert.Equal(0.9, h.Stats.PlanFactor, 9);
+    }
+
+    [Fact]
+    public async Task InferAsync_TargetShorterThanBatchOne_WarnsAndServesAlone()
+    {
+        await using var h = new LatencyTargetHarness(targetMs: 8, aMs: 10, bMs: 2);
+        await h.Batcher.Calibrated.WaitAsync(LatencyTargetHarness.Bound);
+
+        var sizes = await h.BurstAsync(3);
+
+        var stats = h.Stats;
+        Assert.Equal([1], stats.CalibrationPoints.Select(p => p.BatchSize));
+        Assert.Contains("latency_target_ms 8 is shorter than the measured batch-1 time 12.000 ms", stats.Warning, StringComparison.Ordinal);
+        Assert.Equal([1, 1, 1], sizes);
+        Assert.Equal("unreachable", stats.LastDecision!.Reason);
+    }
+
+    [Fact]
+    public async Task InferAsync_SlowRunMissesTargetWithoutBacklog_BacksOffPlanAndShortensWait()
+    {
+        await using var h = new LatencyTargetHarness(Target, aMs: 10, bMs: 2);
+        await h.Batcher.Calibrated.WaitAsync(LatencyTargetHarness.Bound);
+        h.Executor.NextRunTakes(30);
+
+        var answer = await h.SendOneAsync();
+        h.Time.Advance(TimeSpan.FromMilliseconds(78));
+        await answer.WaitAsync(LatencyTargetHarness.Bound);
+
+        // 78 ms waited + 30 ms run = 108 ms > 100 with nothing else queued: the plan itself was too long, so it shrinks
+        // to 0.9 · 0.8 = 0.72 of the target, and a lone request now waits at most 72 − T(1) ≤ 60 ms (T(1) ≥ 12 after a slow run).
+        var stats = h.Stats;
+        Assert.Equal(108, stats.ObservedP99Ms!.Value, 6);
+        Assert.Equal("decrease", stats.LastAdjustment);
+        Assert.Equal(0.72, stats.PlanFactor, 9);
+        Assert.InRange(h.Bucket.WaitMs, 0, 60);
+    }
+
+    [Fact]
+    public async Task InferAsync_CalibrationFails_ReportsFailureAndStillServes()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        using var executor = new FakeTextExecutor { FailWhen = inputs => inputs[0].As<long>().All(id => id == 0) };
+        await using var batcher = TextModel.Batcher(executor, time, new Runtime.Batching.DynamicBatchingConfig { LatencyTargetMs = Target });
+        await batcher.Calibrated.WaitAsync(LatencyTargetHarness.Bound);
+        var watcher = new LoopWatcher(batcher);
+
+        var idle = watcher.WhenIdleAfter(1);
+        var answer = batcher.InferAsync(TextModel.Request(1, 4), CancellationToken.None);
+        await idle;
+        time.Advance(TimeSpan.FromSeconds(1));
+        await answer.WaitAsync(LatencyTargetHarness.Bound);
+
+        var stats = batcher.GetStatistics().LatencyTarget!;
+        Assert.Equal("failed: fake engine error", stats.Calibration);
+        Assert.Empty(stats.CalibrationPoints);
+        Assert.Equal(1, batcher.GetStatistics().Success.Count);
+    }
+
+    [Fact]
+    public async Task Calibration_TwoInstances_ChoosesSizeForHalfBatchCollectionTime()
+    {
+        await using var h = new LatencyTargetHarness(Target, aMs: 10, bMs: 2, instances: 2);
+
+        await h.Batcher.Calibrated.WaitAsync(LatencyTargetHarness.Bound);
+
+        // With 2 instances a saturated queue collects a batch in T(n)/2: 1.5·(10 + 2n) ≤ 90 → n ≤ 25.
+        Assert.Equal(25, h.Bucket.BatchSize);
+    }
+
+    [Fact]
+    public async Task InferAsync_UncalibratedLengthBucket_RescalesCalibratedShapeAfterItsFirstBatch()
+    {
+        await using var h = new LatencyTargetHarness(Target, aMs: 10, bMs: 2, lengthBuckets: [8]);
+        h.Executor.LengthFactor = length => length > 8 ? 3 : 1;
+        await h.Batcher.Calibrated.WaitAsync(LatencyTargetHarness.Bound);
+
+        var sizes = await h.BurstAsync(20, length: 16);
+
+        // The long bucket starts from the calibration (length 1) line: 17. Its first batch takes 3 × 44 ms, so the
+        // line is rescaled to 30 + 6n: 2·(30 + 6n) ≤ 90 → n = 2. The short bucket keeps 10 + 2n.
+        Assert.Equal([17, 2, 1], sizes);
+        var buckets = h.Stats.Buckets;
+        Assert.Equal(2, buckets.Count);
+        var longBucket = Assert.Single(buckets, b => b.Bucket.EndsWith("#b1", StringComparison.Ordinal));
+        Assert.Equal(30, longBucket.AMs, 6);
+        Assert.Equal(6, longBucket.BMs, 6);
+        Assert.Equal(2, longBucket.BatchSize);
+        var shortBucket = Assert.Single(buckets, b => b.Bucket.EndsWith("#b0", StringComparison.Ordinal));
+        Assert.Equal(17, shortBucket.BatchSize);
+    }
+}
