@@ -51,3 +51,29 @@ public sealed class StatisticsApiTests(ServiceFixture service)
         Assert.NotNull(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]);
     }
 }
+
+/// <summary>A model with <c>latency_target_ms</c> shows its calibrated cost model and decisions in its statistics.</summary>
+public sealed class LatencyTargetStatisticsTests
+{
+    [Fact]
+    public async Task Stats_LatencyTargetModel_ShowsTargetCalibrationAndBuckets()
+    {
+        using var service = new CustomService(new() { ["ModelRepository:ControlMode"] = "none" });
+        service.Write("adder/config.json", AdderModel.Config.Replace(
+            "\"max_queue_delay_microseconds\": 500", "\"max_queue_delay_microseconds\": 5000, \"latency_target_ms\": 50", StringComparison.Ordinal));
+        AdderModel.Publish(service.RepositoryPath, "adder", 1, AdderModel.Build(1));
+        var client = await service.StartAsync();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ =>
+            V2Json.PostAsync(client, "/v2/models/adder/infer", V2Json.Request(V2Json.Tensor("x", "FP32", [1, 4], new float[] { 1, 2, 3, 4 })))));
+        var stats = JsonNode.Parse(await client.GetStringAsync("/v2/models/adder/stats"))!["model_stats"]![0]!;
+        var target = stats["latency_target"]!;
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.Status));
+        Assert.All(answers, a => Assert.Equal([2f, 3f, 4f, 5f], V2Json.Floats(a.Body)));
+        Assert.Equal(50, target["target_ms"]!.GetValue<double>());
+        Assert.DoesNotContain("pending", target["calibration"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.NotEmpty(target["calibration_points"]!.AsArray());
+        Assert.NotEmpty(target["buckets"]!.AsArray());
+    }
+}
