@@ -155,7 +155,44 @@ public sealed class DemoPageTests(BrowserFixture browser, DemoServer server) : I
         await page.CloseAsync();
     }
 
-    private async Task<(IPage Page, List<string> Errors)> OpenAsync()
+    [Fact]
+    public async Task LiveStatistics_Burst_AnswersEveryRequestAndCountsIt()
+    {
+        var (page, errors) = await OpenAsync();
+        await page.Locator("#live-table tbody tr[data-model='minilm']").WaitForAsync();
+        var before = await RequestsAsync(page, "minilm");
+        await page.GetByLabel("Concurrent requests").FillAsync("24");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send a burst" }).ClickAsync();
+        await page.Locator("#burst-status", new() { HasTextString = "answered" }).WaitForAsync();
+        await page.WaitForFunctionAsync(
+            "before => Number(document.querySelector(\"#live-table tr[data-model='minilm'] td:nth-last-child(2)\").textContent) >= before + 24",
+            before);
+        await ScreenshotAsync(page.Locator("#live"), "demo-live-burst.png");
+
+        Assert.StartsWith("24 of 24 answered", await page.Locator("#burst-status").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await FailuresAsync(page, "minilm"));
+        Assert.Empty(errors);
+        await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task DemoPage_OnTheRealRepository_LoadsAndListsItsModelsWithoutErrors()
+    {
+        var (page, errors) = await OpenAsync(browser.BaseAddress);
+
+        await page.Locator("#live-table tbody tr[data-model='resnet18']").WaitForAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ArtifactDirectory, "demo-page-real-repository.png"), FullPage = true });
+
+        Assert.Equal(1, await page.Locator("#live-table tbody tr[data-model='minilm']").CountAsync());
+        Assert.Equal("InferenceService demo", await page.TitleAsync());
+        Assert.Empty(errors);
+        await page.CloseAsync();
+    }
+
+    private Task<(IPage Page, List<string> Errors)> OpenAsync() => OpenAsync(server.BaseAddress);
+
+    private async Task<(IPage Page, List<string> Errors)> OpenAsync(Uri address)
     {
         var page = await browser.Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 1000 } });
         var errors = new List<string>();
@@ -167,7 +204,7 @@ public sealed class DemoPageTests(BrowserFixture browser, DemoServer server) : I
             }
         };
         page.PageError += (_, error) => errors.Add(error);
-        await page.GotoAsync(server.BaseAddress.ToString());
+        await page.GotoAsync(address.ToString());
         return (page, errors);
     }
 
@@ -184,6 +221,9 @@ public sealed class DemoPageTests(BrowserFixture browser, DemoServer server) : I
 
     private static async Task<long> RequestsAsync(IPage page, string model) =>
         long.Parse(await page.Locator($"#live-table tr[data-model='{model}'] td:nth-last-child(2)").InnerTextAsync(), CultureInfo.InvariantCulture);
+
+    private static async Task<long> FailuresAsync(IPage page, string model) =>
+        long.Parse(await page.Locator($"#live-table tr[data-model='{model}'] td:last-child").InnerTextAsync(), CultureInfo.InvariantCulture);
 
     private static double ValueOf(string text) => double.Parse(text, CultureInfo.InvariantCulture);
 

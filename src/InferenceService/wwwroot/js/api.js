@@ -47,8 +47,8 @@ export function setStatus(element, text, isError = false) {
   element.classList.toggle('error', isError);
 }
 
-/** Fills an <ol class="bars"> with label, a bar for value in [min, max], and the value. */
-export function renderBars(list, rows, { min = 0, max = 1, digits = 4 } = {}) {
+/** Fills an <ol class="bars"> with label, a bar for value in [min, max], and the value as format writes it. */
+export function renderBars(list, rows, { min = 0, max = 1, format = (value) => value.toFixed(4) } = {}) {
   list.replaceChildren(...rows.map(({ label, value, title }) => {
     const item = document.createElement('li');
     const name = document.createElement('span');
@@ -67,7 +67,7 @@ export function renderBars(list, rows, { min = 0, max = 1, digits = 4 } = {}) {
 
     const number = document.createElement('span');
     number.className = 'value';
-    number.textContent = value.toFixed(digits);
+    number.textContent = format(value);
     item.append(name, bar, number);
     return item;
   }));

@@ -60,7 +60,7 @@ export function startDigits() {
 
     const top = result.body.predictions;
     setStatus(status, `${result.body.model} v${result.body.version}: most likely ${top[0].label}`);
-    renderBars(list, top.map((p) => ({ label: p.label, value: p.probability })));
+    renderBars(list, top.map((p) => ({ label: p.label, value: p.probability })), { format: probability });
   };
 
   canvas.addEventListener('pointerdown', (event) => {
@@ -168,6 +168,11 @@ function centreOfMass(image) {
   }
 
   return mass === 0 ? { x: image.width / 2, y: image.height / 2 } : { x: sx / mass, y: sy / mass };
+}
+
+/** Four decimals, or a power of ten for what would read 0.0000. */
+function probability(value) {
+  return value >= 0.00005 ? value.toFixed(4) : value.toExponential(1);
 }
 
 function clamp(value, min, max) {

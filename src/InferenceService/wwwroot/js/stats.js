@@ -35,6 +35,29 @@ export function startLiveStats() {
   };
 
   poll();
+  startBurst();
+}
+
+/** Many small requests at once: the live panel then shows batches larger than 1 and time spent queued. */
+function startBurst() {
+  const form = document.getElementById('burst-form');
+  const count = document.getElementById('burst-count');
+  const status = document.getElementById('burst-status');
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const n = Number(count.value);
+    setStatus(status, `Sending ${n} requests…`);
+    const started = performance.now();
+    const results = await Promise.all(Array.from({ length: n }, (_, i) => callJson('/v1/text/embeddings', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ texts: [`Sentence number ${i} of a burst of ${n}.`] }),
+    })));
+    const seconds = (performance.now() - started) / 1000;
+    const failed = results.filter((r) => !r.ok);
+    setStatus(status, `${n - failed.length} of ${n} answered in ${seconds.toFixed(2)} s (${((n - failed.length) / seconds).toFixed(1)}/s)`
+      + (failed.length ? `; first failure: ${failed[0].status}: ${failed[0].message}` : '.'), failed.length > 0);
+  });
 }
 
 function row(key, s, before, seconds, configuredMax) {
