@@ -12,6 +12,12 @@ export function startLiveStats() {
   let previousAt = 0;
 
   const poll = async () => {
+    if (document.hidden) {
+      // Nothing to show; the next visible poll's rates cover the whole gap.
+      setTimeout(poll, intervalMs);
+      return;
+    }
+
     const result = await callJson('/v2/models/stats');
     const now = performance.now();
     if (!result.ok) {
