@@ -11,6 +11,7 @@ builder.AddInferenceServiceDefaults();
 
 var app = builder.Build();
 app.UseInferenceServiceDefaults();
+app.UseDemoPage();
 app.MapHealthApi();
 app.MapV2Api();
 app.MapStatisticsApi();

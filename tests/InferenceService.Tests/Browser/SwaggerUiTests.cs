@@ -45,7 +45,38 @@ public sealed class SwaggerUiTests(BrowserFixture fixture)
     public async Task SwaggerUi_TryItOutOnMiniLmInfer_Executes200()
     {
         var (page, errors) = await OpenAsync("/swagger/index.html");
-        var operation = page.Locator(".opblock[id$='-V2ModelInfer']");
+
+        var (code, body) = await TryItOutAsync(page, "V2ModelInfer", "swagger-minilm-infer.png");
+
+        Assert.Equal("200", code);
+        Assert.Contains("last_hidden_state", body, StringComparison.Ordinal);
+        Assert.Contains("\"id\": \"example-1\"", body, StringComparison.Ordinal);
+        Assert.Empty(errors);
+        await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task SwaggerUi_TryItOutOnTextSimilarity_Executes200WithCandidatesRanked()
+    {
+        var (page, errors) = await OpenAsync("/swagger/index.html");
+
+        var (code, body) = await TryItOutAsync(page, "TextSimilarity", "swagger-text-similarity.png");
+
+        Assert.Equal("200", code);
+        var results = JsonNode.Parse(body)!["results"]!.AsArray();
+        Assert.Equal(2, results.Count);
+        Assert.Equal("A man is eating a piece of bread.", results[0]!["text"]!.GetValue<string>());
+        Assert.Equal(0.7553, results[0]!["cosine"]!.GetValue<double>(), 4);
+        Assert.Equal("The girl is carrying a baby.", results[1]!["text"]!.GetValue<string>());
+        Assert.Equal(-0.1050, results[1]!["cosine"]!.GetValue<double>(), 4);
+        Assert.Empty(errors);
+        await page.CloseAsync();
+    }
+
+    /// <summary>Opens the operation, presses "Try it out" then "Execute" with its example, and screenshots the operation.</summary>
+    private static async Task<(string Code, string Body)> TryItOutAsync(IPage page, string operationId, string screenshot)
+    {
+        var operation = page.Locator($".opblock[id$='-{operationId}']");
         await operation.WaitForAsync();
         if (!await operation.Locator(".try-out__btn").IsVisibleAsync())
         {
@@ -58,12 +89,7 @@ public sealed class SwaggerUiTests(BrowserFixture fixture)
         await status.WaitForAsync();
         var code = (await status.InnerTextAsync()).Trim();
         var body = await operation.Locator(".live-responses-table tbody .response-col_description pre").First.InnerTextAsync();
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ArtifactDirectory, "swagger-minilm-infer.png"), FullPage = true });
-
-        Assert.Equal("200", code);
-        Assert.Contains("last_hidden_state", body, StringComparison.Ordinal);
-        Assert.Contains("\"id\": \"example-1\"", body, StringComparison.Ordinal);
-        Assert.Empty(errors);
-        await page.CloseAsync();
+        await operation.ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(BrowserFixture.ArtifactDirectory, screenshot) });
+        return (code, body);
     }
 }
