@@ -101,15 +101,19 @@ else
   NOTES+=("no recommender model in models/ yet: the recommender scenario and its ratio were skipped")
 fi
 
-echo "== batching on vs off (MiniLM seq 16, 32 clients)"
+echo "== batching on vs off (32 clients: MiniLM seq 16 V2 JSON, ResNet18 V2 binary)"
 MAIN_BASE="$BASE"
-dotnet "$BENCH_DLL" nobatch --models "$ROOT/models" --model minilm --out "$RUN/repo-nobatch"
+for model in minilm resnet18; do
+  dotnet "$BENCH_DLL" nobatch --models "$ROOT/models" --model "$model" --out "$RUN/repo-nobatch"
+done
 start_service nobatch "$RUN/repo-nobatch"
 OFF_BASE="$BASE"
-BASE="$MAIN_BASE"; warm x x minilm POST /v2/models/minilm/infer "$B/minilm16.json" application/json
-load minilm16-batch-on 32 minilm POST /v2/models/minilm/infer "$B/minilm16.json" application/json
-BASE="$OFF_BASE"; warm x x minilm POST /v2/models/minilm/infer "$B/minilm16.json" application/json
-load minilm16-batch-off 32 minilm POST /v2/models/minilm/infer "$B/minilm16.json" application/json
+MINI=(minilm POST /v2/models/minilm/infer "$B/minilm16.json" application/json)
+RES=(resnet18 POST /v2/models/resnet18/infer "$B/resnet18.bin" application/octet-stream 1)
+BASE="$MAIN_BASE"; warm x x "${MINI[@]}"; load minilm16-batch-on 32 "${MINI[@]}"
+BASE="$OFF_BASE"; warm x x "${MINI[@]}"; load minilm16-batch-off 32 "${MINI[@]}"
+BASE="$MAIN_BASE"; warm x x "${RES[@]}"; load resnet18-batch-on 32 "${RES[@]}"
+BASE="$OFF_BASE"; warm x x "${RES[@]}"; load resnet18-batch-off 32 "${RES[@]}"
 cleanup; PIDS=()
 
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"

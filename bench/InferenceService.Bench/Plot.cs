@@ -22,7 +22,7 @@ internal static class Plot
         multiplot.Layout = new ScottPlot.MultiplotLayouts.Columns();
         var throughput = multiplot.GetPlot(0);
         var p99 = multiplot.GetPlot(1);
-        foreach (var group in points.Where(p => p.Requests > 0 && p.Scenario is not (Scenarios.BatchOn or Scenarios.BatchOff)).GroupBy(p => p.Scenario))
+        foreach (var group in points.Where(p => p.Requests > 0 && p.Scenario is not (Scenarios.BatchOn or Scenarios.BatchOff or Scenarios.ResNetBatchOn or Scenarios.ResNetBatchOff)).GroupBy(p => p.Scenario))
         {
             var xs = group.Select(p => (double)p.Concurrency).ToArray();
             var label = Scenarios.Descriptions.GetValueOrDefault(group.Key, group.Key);

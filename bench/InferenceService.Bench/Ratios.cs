@@ -24,6 +24,7 @@ internal static class Ratios
             new("MiniLM seq 128 V2 JSON, best ÷ raw best batch", Div(Best(Scenarios.MiniLm128), mini128?.Best.ItemsPerSecond), "×"),
             new("MiniLM seq 128 /v1/text/embeddings, best ÷ raw best batch", Div(Best(Scenarios.Text128), mini128?.Best.ItemsPerSecond), "×"),
             new("Batching on ÷ off, MiniLM seq 16, 32 clients", Div(At(Scenarios.BatchOn, 32)?.RequestsPerSecond, At(Scenarios.BatchOff, 32)?.RequestsPerSecond), "×", Min: 1.5),
+            new("Batching on ÷ off, ResNet18 V2 binary, 32 clients", Div(At(Scenarios.ResNetBatchOn, 32)?.RequestsPerSecond, At(Scenarios.ResNetBatchOff, 32)?.RequestsPerSecond), "×"),
             new("Recommender best ÷ trivial endpoint best", Div(Best(Scenarios.Recommender), Best(Scenarios.Trivial)), "×", Min: 0.40,
                 Note: points.Any(p => p.Scenario == Scenarios.Recommender) ? null : "skipped: no recommender model in models/"),
         };

@@ -12,6 +12,8 @@ internal static class Scenarios
     public const string Recommender = "recommender";
     public const string BatchOn = "minilm16-batch-on";
     public const string BatchOff = "minilm16-batch-off";
+    public const string ResNetBatchOn = "resnet18-batch-on";
+    public const string ResNetBatchOff = "resnet18-batch-off";
 
     public static IReadOnlyDictionary<string, string> Descriptions { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -24,5 +26,7 @@ internal static class Scenarios
         [Recommender] = "recommender, GET /v1/recommendations/…/users/1",
         [BatchOn] = "minilm seq 16, V2 JSON, batching on",
         [BatchOff] = "minilm seq 16, V2 JSON, batching off",
+        [ResNetBatchOn] = "resnet18, V2 raw binary, batching on",
+        [ResNetBatchOff] = "resnet18, V2 raw binary, batching off",
     };
 }
