@@ -91,6 +91,7 @@ B="$RUN/bodies"
 series trivial x "" GET /v2/health/live
 series resnet18-binary x resnet18 POST /v2/models/resnet18/infer "$B/resnet18.bin" application/octet-stream 1
 series minilm16-v2json x minilm POST /v2/models/minilm/infer "$B/minilm16.json" application/json
+series minilm16-v2binout x minilm POST /v2/models/minilm/infer "$B/minilm16-binout.json" application/json
 series minilm16-text x minilm POST /v1/text/embeddings "$B/text16.json" application/json
 series minilm128-v2json x minilm POST /v2/models/minilm/infer "$B/minilm128.json" application/json
 series minilm128-text x minilm POST /v1/text/embeddings "$B/text128.json" application/json

@@ -19,6 +19,7 @@ internal static class Ratios
             new("ResNet18 V2 binary, best ÷ raw best batch", Div(Best(Scenarios.ResNet), resnet?.Best.ItemsPerSecond), "×", Min: 0.95),
             new("ResNet18 V2 binary, 1 client ÷ raw batch 1", Div(At(Scenarios.ResNet, 1)?.RequestsPerSecond, resnet?.Batch1.ItemsPerSecond), "×"),
             new("MiniLM seq 16 V2 JSON, best ÷ raw batch 64", Div(Best(Scenarios.MiniLm16), raw64), "×", Min: 0.90),
+            new("MiniLM seq 16 V2 JSON in, binary_data_output, best ÷ raw batch 64", Div(Best(Scenarios.MiniLm16BinaryOut), raw64), "×"),
             new("MiniLM seq 16 /v1/text/embeddings, best ÷ raw batch 64", Div(Best(Scenarios.Text16), raw64), "×"),
             new("MiniLM seq 16 V2 JSON, 1 client ÷ raw batch 1", Div(At(Scenarios.MiniLm16, 1)?.RequestsPerSecond, mini16?.Batch1.ItemsPerSecond), "×"),
             new("MiniLM seq 128 V2 JSON, best ÷ raw best batch", Div(Best(Scenarios.MiniLm128), mini128?.Best.ItemsPerSecond), "×"),

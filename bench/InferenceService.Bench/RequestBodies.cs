@@ -15,19 +15,24 @@ internal static class RequestBodies
         File.WriteAllBytes(Path.Combine(dir, "resnet18.bin"), bytes);
         foreach (var length in new[] { 16, 128 })
         {
-            File.WriteAllText(Path.Combine(dir, $"minilm{length}.json"), V2Json(length));
+            File.WriteAllText(Path.Combine(dir, $"minilm{length}.json"), V2Json(length, binaryOutputs: false));
+            File.WriteAllText(Path.Combine(dir, $"minilm{length}-binout.json"), V2Json(length, binaryOutputs: true));
             File.WriteAllText(Path.Combine(dir, $"text{length}.json"), JsonSerializer.Serialize(new { texts = new[] { Workloads.TextOf(length) } }));
         }
 
         return 0;
     }
 
-    private static string V2Json(int length)
+    /// <param name="binaryOutputs">Ask for every output as binary data (binary_data_output): no float formatting.</param>
+    private static string V2Json(int length, bool binaryOutputs)
     {
         var ids = Workloads.TokenIds(length);
         var ones = Enumerable.Repeat(1L, length).ToArray();
         var zeros = new long[length];
         object Input(string name, long[] data) => new { name, datatype = "INT64", shape = new[] { 1, length }, data };
-        return JsonSerializer.Serialize(new { inputs = new[] { Input("input_ids", ids), Input("attention_mask", ones), Input("token_type_ids", zeros) } });
+        var inputs = new[] { Input("input_ids", ids), Input("attention_mask", ones), Input("token_type_ids", zeros) };
+        return binaryOutputs
+            ? JsonSerializer.Serialize(new { inputs, parameters = new { binary_data_output = true } })
+            : JsonSerializer.Serialize(new { inputs });
     }
 }

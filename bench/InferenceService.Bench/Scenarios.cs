@@ -7,6 +7,7 @@ internal static class Scenarios
     public const string ResNet = "resnet18-binary";
     public const string MiniLm16 = "minilm16-v2json";
     public const string Text16 = "minilm16-text";
+    public const string MiniLm16BinaryOut = "minilm16-v2binout";
     public const string MiniLm128 = "minilm128-v2json";
     public const string Text128 = "minilm128-text";
     public const string Recommender = "recommender";
@@ -21,6 +22,7 @@ internal static class Scenarios
         [ResNet] = "resnet18, V2 raw binary (602 KB)",
         [MiniLm16] = "minilm seq 16, V2 JSON",
         [Text16] = "minilm seq 16, /v1/text/embeddings",
+        [MiniLm16BinaryOut] = "minilm seq 16, V2 JSON in, binary out",
         [MiniLm128] = "minilm seq 128, V2 JSON",
         [Text128] = "minilm seq 128, /v1/text/embeddings",
         [Recommender] = "recommender, GET /v1/recommendations/…/users/1",
