@@ -20,6 +20,12 @@ public static class V2JsonRequestReader
     /// </summary>
     public static V2InferRequest Read(ReadOnlyMemory<byte> body, ReadOnlyMemory<byte> binary = default)
     {
+        // JsonDocument does not validate the bytes inside strings; reading a name later would throw (a 500).
+        if (!System.Text.Unicode.Utf8.IsValid(body.Span))
+        {
+            throw Bad("The JSON body is not valid UTF-8.");
+        }
+
         JsonDocument document;
         try
         {

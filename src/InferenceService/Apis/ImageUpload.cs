@@ -57,8 +57,9 @@ internal static class ImageUpload
                 images.Add(part.ToArray());
             }
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or IOException)
         {
+            // The body is already in memory: an IOException here means a part that ends before its boundary.
             throw PipelineException.BadRequest("The multipart/form-data body is malformed: " + e.Message);
         }
 

@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# The benchmark in one command: Release build, raw ONNX Runtime throughput, the service under wrk load,
+# batching on vs off, then JSON + markdown + PNG in bench/results/ and the table in bench/README.md.
+#   bench/run.sh            full run (8 s per load point, ~6 min)
+#   bench/run.sh --quick    2 s per load point (~2 min), for development
+#   bench/run.sh micro [--quick] [--filter '*']   BenchmarkDotNet micro-benchmarks of the hot path
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+BENCH_DLL="$ROOT/bench/InferenceService.Bench/bin/Release/net10.0/InferenceService.Bench.dll"
+SERVICE_DLL="$ROOT/src/InferenceService/bin/Release/net10.0/InferenceService.dll"
+
+if [[ "${1:-}" == "micro" ]]; then
+  shift
+  dotnet build bench/InferenceService.Bench -c Release -nologo -v q
+  [[ $# -eq 0 ]] && set -- --filter '*'
+  [[ "$*" == "--quick" ]] && set -- --quick --filter '*'
+  exec dotnet "$BENCH_DLL" micro "$@"
+fi
+
+QUICK=false
+DURATION=8
+RAW_SECONDS=3
+if [[ "${1:-}" == "--quick" ]]; then QUICK=true; DURATION=2; RAW_SECONDS=1; fi
+CONCURRENCY=(1 8 32 64)
+
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+RUN="$(mktemp -d "${TMPDIR:-/tmp}/inference-bench.XXXXXX")"
+mkdir -p "$RUN/load" "$RUN/stats" "$RUN/logs"
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
+NOTES=()
+
+echo "== build (Release)"
+dotnet build src/InferenceService -c Release -nologo -v q
+dotnet build bench/InferenceService.Bench -c Release -nologo -v q
+
+echo "== raw ONNX Runtime"
+dotnet "$BENCH_DLL" raw --models "$ROOT/models" --seconds "$RAW_SECONDS" --out "$RUN/raw.json"
+dotnet "$BENCH_DLL" bodies --out "$RUN/bodies"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+# start_service NAME REPOSITORY -> sets $BASE
+start_service() {
+  local name="$1" repo="$2" port
+  port="$(free_port)"
+  ASPNETCORE_ENVIRONMENT=Production dotnet "$SERVICE_DLL" --urls "http://127.0.0.1:$port" --Grpc:Url= \
+    --ModelRepository:Path="$repo" --Logging:LogLevel:Default=Warning >"$RUN/logs/$name.log" 2>&1 &
+  PIDS+=("$!")
+  BASE="http://127.0.0.1:$port"
+  for _ in $(seq 1 240); do
+    if curl -fs "$BASE/v2/health/ready" >/dev/null 2>&1; then echo "   $name ready at $BASE"; return 0; fi
+    sleep 0.5
+  done
+  echo "$name did not become ready; log:" >&2; tail -n 40 "$RUN/logs/$name.log" >&2; exit 1
+}
+
+# load SCENARIO CLIENTS MODEL METHOD PATH [BODY CONTENT_TYPE RAW_BINARY]
+load() {
+  local scenario="$1" clients="$2" model="$3" method="$4" path="$5" body="${6:-}" type="${7:-}" raw="${8:-0}"
+  local threads=$(( clients < 2 ? 1 : 2 )) key="${scenario}__c${clients}"
+  [[ -n "$model" ]] && curl -fs "$BASE/v2/models/$model/stats" >"$RUN/stats/$key.before.json"
+  BENCH_METHOD="$method" BENCH_BODY="$body" BENCH_CONTENT_TYPE="$type" BENCH_RAW_BINARY="$raw" BENCH_OUT="$RUN/load/$key.json" \
+    wrk -t"$threads" -c"$clients" -d"${DURATION}s" --timeout 10s -s "$ROOT/bench/wrk/request.lua" "$BASE$path" >"$RUN/logs/$key.wrk.txt"
+  [[ -n "$model" ]] && curl -fs "$BASE/v2/models/$model/stats" >"$RUN/stats/$key.after.json"
+  printf '   %-20s c=%-3s %s\n' "$scenario" "$clients" "$(cat "$RUN/load/$key.json")"
+}
+
+# warm SCENARIO ... : 1 s at 8 clients, not recorded (JIT, connection set-up, arena growth).
+warm() {
+  local method="$4" path="$5" body="${6:-}" type="${7:-}" raw="${8:-0}"
+  BENCH_METHOD="$method" BENCH_BODY="$body" BENCH_CONTENT_TYPE="$type" BENCH_RAW_BINARY="$raw" BENCH_OUT=/dev/null \
+    wrk -t2 -c8 -d1s --timeout 10s -s "$ROOT/bench/wrk/request.lua" "$BASE$path" >/dev/null
+}
+
+series() {
+  warm "$@"
+  for c in "${CONCURRENCY[@]}"; do load "$1" "$c" "${@:3}"; done
+}
+
+echo "== service under load ($DURATION s per point)"
+start_service main "$ROOT/models"
+B="$RUN/bodies"
+series trivial x "" GET /v2/health/live
+series resnet18-binary x resnet18 POST /v2/models/resnet18/infer "$B/resnet18.bin" application/octet-stream 1
+series minilm16-v2json x minilm POST /v2/models/minilm/infer "$B/minilm16.json" application/json
+series minilm16-v2binout x minilm POST /v2/models/minilm/infer "$B/minilm16-binout.json" application/json
+series minilm16-text x minilm POST /v1/text/embeddings "$B/text16.json" application/json
+series minilm128-v2json x minilm POST /v2/models/minilm/infer "$B/minilm128.json" application/json
+series minilm128-text x minilm POST /v1/text/embeddings "$B/text128.json" application/json
+if [[ -d "$ROOT/models/recommender" ]]; then
+  series recommender x recommender GET /v1/recommendations/recommender/users/1
+else
+  echo "   recommender: no models/recommender yet; skipped"
+  NOTES+=("no recommender model in models/ yet: the recommender scenario and its ratio were skipped")
+fi
+
+echo "== batching on vs off (32 clients: MiniLM seq 16 V2 JSON, ResNet18 V2 binary)"
+MAIN_BASE="$BASE"
+for model in minilm resnet18; do
+  dotnet "$BENCH_DLL" nobatch --models "$ROOT/models" --model "$model" --out "$RUN/repo-nobatch"
+done
+start_service nobatch "$RUN/repo-nobatch"
+OFF_BASE="$BASE"
+MINI=(minilm POST /v2/models/minilm/infer "$B/minilm16.json" application/json)
+RES=(resnet18 POST /v2/models/resnet18/infer "$B/resnet18.bin" application/octet-stream 1)
+BASE="$MAIN_BASE"; warm x x "${MINI[@]}"; load minilm16-batch-on 32 "${MINI[@]}"
+BASE="$OFF_BASE"; warm x x "${MINI[@]}"; load minilm16-batch-off 32 "${MINI[@]}"
+BASE="$MAIN_BASE"; warm x x "${RES[@]}"; load resnet18-batch-on 32 "${RES[@]}"
+BASE="$OFF_BASE"; warm x x "${RES[@]}"; load resnet18-batch-off 32 "${RES[@]}"
+cleanup; PIDS=()
+
+LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
+MACHINE="$(nproc) cores, $(. /etc/os-release && echo "$PRETTY_NAME"), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+python3 - "$RUN/meta.json" "$LOAD_BEFORE" "$LOAD_AFTER" "$MACHINE" "$DURATION" "$QUICK" "${NOTES[@]}" <<'PY'
+import json, sys, datetime
+out, before, after, machine, duration, quick, *notes = sys.argv[1:]
+json.dump({"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine,
+           "load_before": before, "load_after": after, "duration_s": int(duration), "quick": quick == "true",
+           "notes": notes + ["wrk runs on the same 2 cores as the service; figures are ratios within this run"]}, open(out, "w"))
+PY
+
+echo "== report"
+dotnet "$BENCH_DLL" report --run "$RUN" --out "$ROOT/bench/results" --readme "$ROOT/bench/README.md"
+echo "raw files of this run: $RUN"

@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace InferenceService.Tests.Reliability;
+
+/// <summary>
+/// The service as its own process (the build's InferenceService.dll) on 127.0.0.1 with a dynamic port, so that its
+/// memory (RSS) is its own and not the test runner's. Killed (this process only) at dispose.
+/// </summary>
+internal sealed partial class ServiceProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<string> _log = [];
+
+    private ServiceProcess(string repository, IEnumerable<string> extraArgs)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        foreach (var arg in new[]
+        {
+            ServiceDll, "--urls", "http://127.0.0.1:0", "--Grpc:Url=", "--ModelRepository:Path=" + repository,
+            "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information",
+        }.Concat(extraArgs))
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        _process = new Process { StartInfo = start };
+        _process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        _process.ErrorDataReceived += (_, e) => OnLine(e.Data);
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public int Id => _process.Id;
+
+    /// <summary>The service binary the build copies next to the tests (with its runtimeconfig and deps files).</summary>
+    private static string ServiceDll => Path.Combine(AppContext.BaseDirectory, "InferenceService.dll");
+
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return string.Join('\n', _log.TakeLast(40));
+            }
+        }
+    }
+
+    /// <summary>Starts the service and waits until it listens and /v2/health/ready answers 200.</summary>
+    public static async Task<ServiceProcess> StartAsync(string repository, params string[] extraArgs)
+    {
+        Assert.True(File.Exists(ServiceDll), $"{ServiceDll} is missing: build the solution first.");
+        var service = new ServiceProcess(repository, extraArgs);
+        try
+        {
+            service.BaseAddress = await service._listening.Task.WaitAsync(TimeSpan.FromMinutes(1));
+            using var client = new HttpClient { BaseAddress = service.BaseAddress };
+            var until = Stopwatch.StartNew();
+            while (!(await client.GetAsync(new Uri("/v2/health/ready", UriKind.Relative))).IsSuccessStatusCode)
+            {
+                Assert.True(until.Elapsed < TimeSpan.FromMinutes(2), "not ready after 2 minutes:\n" + service.Log);
+                await Task.Delay(200);
+            }
+
+            return service;
+        }
+        catch
+        {
+            service.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Resident set size from /proc (Linux), in bytes.</summary>
+    public long ResidentBytes()
+    {
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                return long.Parse(line["VmRSS:".Length..].Replace("kB", string.Empty, StringComparison.Ordinal).Trim(), CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+
+        throw new InvalidOperationException("VmRSS not found");
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            _process.WaitForExit(10_000);
+        }
+
+        _process.Dispose();
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_log)
+        {
+            _log.Add(line);
+        }
+
+        if (ListeningLine().Match(line) is { Success: true } match)
+        {
+            _listening.TrySetResult(new Uri(match.Groups[1].Value));
+        }
+    }
+
+    [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]
+    private static partial Regex ListeningLine();
+}
