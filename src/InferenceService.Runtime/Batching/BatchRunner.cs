@@ -1,15 +1,19 @@
+using System.Diagnostics;
 using InferenceService.Runtime.Inference;
+using InferenceService.Runtime.Telemetry;
 using InferenceService.Runtime.Tensors;
 using Microsoft.Extensions.Logging;
 
 namespace InferenceService.Runtime.Batching;
 
 /// <summary>Runs one dispatched batch: assemble, execute, split, answer each member (unless it was cancelled meanwhile).</summary>
-internal sealed class BatchRunner(BatchingModel model, IBatchExecutor executor, TimeProvider timeProvider, ModelStatistics statistics, ILogger logger)
+internal sealed class BatchRunner(BatchingModel model, IBatchExecutor executor, TimeProvider timeProvider, ModelStatistics statistics, ILogger logger, ModelMetrics? metrics = null)
 {
     /// <summary>Never throws: every outcome is delivered to the members. An engine error fails only these members.</summary>
     public async Task RunAsync(List<QueuedRequest> members, CancellationToken shutdown)
     {
+        BatchTracing.QueueWaits(members, timeProvider, metrics);
+        using var span = BatchTracing.StartExecute(members, metrics, members.Sum(m => (long)m.Shape.Rows));
         try
         {
             if (members.TrueForAll(m => m.IsAnswered))
@@ -49,6 +53,7 @@ internal sealed class BatchRunner(BatchingModel model, IBatchExecutor executor, 
         }
         catch (Exception ex)
         {
+            span?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
             var unloaded = ex is OperationCanceledException && shutdown.IsCancellationRequested;
             if (!unloaded)
             {

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using System.Diagnostics;
 using InferenceService.Runtime.Inference;
+using InferenceService.Runtime.Telemetry;
 using InferenceService.Runtime.Tensors;
 using Microsoft.Extensions.Logging;
 
@@ -44,13 +46,13 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
     private long received;
     private long dispatched;
 
-    public DynamicBatcher(BatchingModel model, IBatchExecutor executor, TimeProvider timeProvider, ILogger logger)
+    public DynamicBatcher(BatchingModel model, IBatchExecutor executor, TimeProvider timeProvider, ILogger logger, ModelMetrics? metrics = null)
     {
         this.model = model;
         this.timeProvider = timeProvider;
         this.logger = logger;
-        statistics = new ModelStatistics(timeProvider);
-        runner = new BatchRunner(model, executor, timeProvider, statistics, logger);
+        statistics = new ModelStatistics(timeProvider, metrics);
+        runner = new BatchRunner(model, executor, timeProvider, statistics, logger, metrics);
         instanceCount = Math.Max(1, executor.InstanceCount);
         pending = new PendingQueue(model.PriorityLevels);
 
@@ -64,6 +66,7 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
         });
         delayTimer = timeProvider.CreateTimer(static state => ((AsyncSignal)state!).Set(), wake, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         loop = Task.Run(RunLoopAsync);
+        PendingQueues.Add(this, model.Name, () => Volatile.Read(ref queued));
     }
 
     /// <summary>Test hook: called by the loop each time it goes to sleep, with the requests read and the batches dispatched so far.</summary>
@@ -102,6 +105,8 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
         {
             return;
         }
+
+        PendingQueues.Remove(this);
 
         // Armed before the first await: the drain limit runs from this call, however long the loop takes to stop.
         await using var drainTimer = timeProvider.CreateTimer(
@@ -159,7 +164,7 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
             throw BatcherErrors.QueueFull(model.Name, model.QueueCapacity);
         }
 
-        var item = new QueuedRequest(request, shape, level, start);
+        var item = new QueuedRequest(request, shape, level, start) { Caller = Activity.Current?.Context ?? default };
         if (timeout is { } limit)
         {
             // Created disarmed and attached before arming, so that it can always be stopped when the request leaves.
