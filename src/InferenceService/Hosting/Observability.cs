@@ -56,8 +56,8 @@ public static class Observability
             });
         }
 
-        var telemetry = services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService(V2ApiServiceName))
+        services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(builder.Configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } serviceName ? serviceName : DefaultServiceName))
             .WithTracing(t =>
             {
                 t.AddSource(InferenceTelemetry.SourceName)
@@ -79,7 +79,6 @@ public static class Observability
                     m.AddOtlpExporter();
                 }
             });
-        _ = telemetry;
         return builder;
     }
 
@@ -91,7 +90,7 @@ public static class Observability
         return app;
     }
 
-    private const string V2ApiServiceName = "inference-service";
+    private const string DefaultServiceName = "inference-service";
 
     private static bool IsInfrastructure(PathString path) =>
         path.StartsWithSegments(MetricsPath, StringComparison.Ordinal) || path.StartsWithSegments("/health", StringComparison.Ordinal)
