@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using InferenceService.Runtime.Inference;
+using InferenceService.Runtime.Telemetry;
 using InferenceService.Runtime.Tensors;
 using Microsoft.Extensions.Logging;
 
@@ -6,12 +8,14 @@ namespace InferenceService.Runtime.Batching;
 
 /// <summary>Runs one dispatched batch: assemble, execute, split, answer each member (unless it was cancelled meanwhile).</summary>
 /// <param name="tuner">With latency_target_ms: told each successful batch's time and its members' latencies.</param>
-internal sealed class BatchRunner(BatchingModel model, IBatchExecutor executor, TimeProvider timeProvider, ModelStatistics statistics, ILogger logger, LatencyTuner? tuner = null)
+internal sealed class BatchRunner(BatchingModel model, IBatchExecutor executor, TimeProvider timeProvider, ModelStatistics statistics, ILogger logger, LatencyTuner? tuner = null, ModelMetrics? metrics = null)
 {
     /// <summary>Never throws: every outcome is delivered to the members. An engine error fails only these members.</summary>
     /// <param name="backlogged">Compatible requests stayed queued behind this batch (passed on to the <see cref="LatencyTuner"/>).</param>
     public async Task RunAsync(List<QueuedRequest> members, CancellationToken shutdown, bool backlogged = false)
     {
+        BatchTracing.QueueWaits(members, timeProvider, metrics);
+        using var span = BatchTracing.StartExecute(members, metrics, members.Sum(m => (long)m.Shape.Rows));
         try
         {
             if (members.TrueForAll(m => m.IsAnswered))
@@ -54,6 +58,7 @@ internal sealed class BatchRunner(BatchingModel model, IBatchExecutor executor, 
         }
         catch (Exception ex)
         {
+            span?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
             var unloaded = ex is OperationCanceledException && shutdown.IsCancellationRequested;
             if (!unloaded)
             {

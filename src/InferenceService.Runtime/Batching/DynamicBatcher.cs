@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using System.Diagnostics;
 using InferenceService.Runtime.Inference;
+using InferenceService.Runtime.Telemetry;
 using InferenceService.Runtime.Tensors;
 using Microsoft.Extensions.Logging;
 
@@ -48,15 +50,15 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
     private long received;
     private long dispatched;
 
-    public DynamicBatcher(BatchingModel model, IBatchExecutor executor, TimeProvider timeProvider, ILogger logger)
+    public DynamicBatcher(BatchingModel model, IBatchExecutor executor, TimeProvider timeProvider, ILogger logger, ModelMetrics? metrics = null)
     {
         this.model = model;
         this.timeProvider = timeProvider;
         this.logger = logger;
-        statistics = new ModelStatistics(timeProvider);
+        statistics = new ModelStatistics(timeProvider, metrics);
         instanceCount = Math.Max(1, executor.InstanceCount);
         tuner = model.LatencyTargetMs is { } target ? new LatencyTuner(model, target, instanceCount, timeProvider, logger) : null;
-        runner = new BatchRunner(model, executor, timeProvider, statistics, logger, tuner);
+        runner = new BatchRunner(model, executor, timeProvider, statistics, logger, tuner, metrics);
         pending = new PendingQueue(model.PriorityLevels);
 
         // Admission is counted in `queued` against the same bound, so the channel refuses a write only after shutdown or while
@@ -72,6 +74,7 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
         // With a latency target the loop waits for calibration (bounded, see Calibration) before its first batch; requests queue meanwhile.
         Calibrated = tuner is null ? Task.CompletedTask : Task.Run(() => tuner.CalibrateAsync(executor, () => Volatile.Read(ref disposed) != 0, shutdown.Token));
         loop = Task.Run(RunLoopAsync);
+        PendingQueues.Add(this, model.Name, () => Volatile.Read(ref queued));
     }
 
     /// <summary>Completes when latency-target calibration has finished (at once without a target). Never faults except on cancellation.</summary>
@@ -113,6 +116,8 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
         {
             return;
         }
+
+        PendingQueues.Remove(this);
 
         // Armed before the first await: the drain limit runs from this call, however long the loop takes to stop.
         await using var drainTimer = timeProvider.CreateTimer(
@@ -170,7 +175,7 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
             throw BatcherErrors.QueueFull(model.Name, model.QueueCapacity);
         }
 
-        var item = new QueuedRequest(request, shape, level, start);
+        var item = new QueuedRequest(request, shape, level, start) { Caller = Activity.Current?.Context ?? default };
         if (timeout is { } limit)
         {
             // Created disarmed and attached before arming, so that it can always be stopped when the request leaves.

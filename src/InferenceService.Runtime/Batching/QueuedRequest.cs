@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using InferenceService.Runtime.Inference;
 using InferenceService.Runtime.Tensors;
 
@@ -32,6 +33,9 @@ internal sealed class QueuedRequest(InferenceRequest request, RequestShape shape
 
     /// <summary>Timestamp at which the loop put the request in a batch (before the batch starts, so no race).</summary>
     public long LeftQueueAt { get; set; }
+
+    /// <summary>The caller's span, parent of the queue and batch spans (default when nobody traces).</summary>
+    public ActivityContext Caller { get; init; }
 
     /// <summary>Only the scheduler loop reads or writes this.</summary>
     public LinkedListNode<QueuedRequest>? Node { get; set; }

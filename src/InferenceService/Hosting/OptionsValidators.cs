@@ -10,3 +10,12 @@ internal sealed partial class LimitsOptionsValidator : IValidateOptions<LimitsOp
 
 [OptionsValidator]
 internal sealed partial class TaskLimitsOptionsValidator : IValidateOptions<TaskLimitsOptions>;
+
+[OptionsValidator]
+internal sealed partial class ResilienceOptionsValidator : IValidateOptions<ResilienceOptions>;
+
+[OptionsValidator]
+internal sealed partial class ResponseCacheOptionsValidator : IValidateOptions<ResponseCacheOptions>;
+
+[OptionsValidator]
+internal sealed partial class RateLimitingOptionsValidator : IValidateOptions<RateLimitingOptions>;

@@ -31,6 +31,7 @@ public static class ServiceDefaults
             var root = sp.GetRequiredService<IHostEnvironment>().ContentRootPath;
             return new ModelRepositorySettings(Path.GetFullPath(Path.Combine(root, options.Path)), options.PackagesRoot);
         });
+        builder.AddObservability();
         services.AddSingleton<ModelManager>();
         services.AddHostedService<ModelLoaderService>();
         services.AddOptions<HostOptions>().Configure<IOptions<ModelRepositoryOptions>>((host, repository) =>
@@ -58,6 +59,7 @@ public static class ServiceDefaults
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseObservability();
         app.MapOpenApi();
         app.MapGrpcService<Apis.GrpcInferenceApi>();
         app.MapGrpcReflectionService();

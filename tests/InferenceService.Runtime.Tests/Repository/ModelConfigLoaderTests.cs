@@ -18,6 +18,19 @@ public sealed class ModelConfigLoaderTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     [Fact]
+    public void Load_ResponseCacheSection_IsReadAndOffByDefault()
+    {
+        _temp.Write("m/config.json", Valid.Replace("\"max_batch_size\": 8", "\"max_batch_size\": 8, \"response_cache\": { \"enable\": true, \"max_entry_bytes\": 4096 }", StringComparison.Ordinal));
+        _temp.Write("n/config.json", Valid);
+
+        var cached = ModelConfigLoader.Load(Path.Combine(_temp.Path, "m"));
+        var plain = ModelConfigLoader.Load(Path.Combine(_temp.Path, "n"));
+
+        Assert.Equal(new ResponseCacheConfig { Enable = true, MaxEntryBytes = 4096 }, cached.ResponseCache);
+        Assert.Null(plain.ResponseCache);
+    }
+
+    [Fact]
     public void Load_ValidConfig_ReadsFieldsAndDefaults()
     {
         _temp.Write("m/config.json", Valid);
@@ -39,6 +52,8 @@ public sealed class ModelConfigLoaderTests : IDisposable
     [InlineData("\"max_batch_size\": 8", "\"max_batch_size\": 8, \"execution_providers\": [\"tpu\"]", "execution_providers[0]: expected one of cuda, cpu, got \"tpu\"")]
     [InlineData("\"max_batch_size\": 8", "\"max_batch_sise\": 8", "max_batch_sise")]
     [InlineData("\"max_batch_size\": 8", "\"max_batch_size\": 0, \"dynamic_batching\": {}", "dynamic_batching: expected max_batch_size > 0")]
+    [InlineData("\"max_batch_size\": 8", "\"max_batch_size\": 8, \"response_cache\": { \"enable\": true, \"max_entry_bytes\": -1 }", "response_cache.max_entry_bytes: expected an integer >= 0")]
+    [InlineData("\"max_batch_size\": 8", "\"max_batch_size\": 8, \"response_cache\": { \"enabled\": true }", "enabled")]
     public void Load_InvalidField_ErrorNamesFileFieldAndExpectedValue(string from, string to, string expected)
     {
         var path = _temp.Write("m/config.json", Valid.Replace(from, to, StringComparison.Ordinal));

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace InferenceService.Tests.Apis;
 
+[Collection(StartupFailureCollection.Name)]
 public sealed class RepositoryFailureTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace InferenceService.Tests.Apis;
 
+[Collection(StartupFailureCollection.Name)]
 public sealed class TaskLimitsOptionsTests
 {
     [Theory]

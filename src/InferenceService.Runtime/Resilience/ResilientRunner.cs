@@ -1,0 +1,104 @@
+using System.Globalization;
+using InferenceService.Runtime.Inference;
+using InferenceService.Runtime.Tensors;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace InferenceService.Runtime.Resilience;
+
+/// <summary>
+/// Polly around one model version's runner: a circuit breaker that counts engine failures (Backend) and execution
+/// timeouts, outside a timeout on the whole execution. An open breaker answers 503 with Retry-After at once; after
+/// the break one request is let through (half-open) and its success closes the breaker again.
+/// Client mistakes, full queues and cancellations never count against the model.
+/// </summary>
+internal sealed partial class ResilientRunner : IModelRunner, IModelStatistics
+{
+    private readonly IModelRunner inner;
+    private readonly string model;
+    private readonly ExecutionPolicy policy;
+    private readonly ResiliencePipeline pipeline;
+    private readonly ILogger logger;
+
+    public ResilientRunner(IModelRunner inner, string model, ExecutionPolicy policy, TimeProvider timeProvider, ILogger logger)
+    {
+        this.inner = inner;
+        this.model = model;
+        this.policy = policy;
+        this.logger = logger;
+        var builder = new ResiliencePipelineBuilder { TimeProvider = timeProvider };
+        if (policy.CircuitBreakerEnabled)
+        {
+            builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                FailureRatio = policy.FailureRatio,
+                MinimumThroughput = policy.MinimumThroughput,
+                SamplingDuration = policy.SamplingDuration,
+                BreakDuration = policy.BreakDuration,
+                ShouldHandle = new PredicateBuilder()
+                    .Handle<InferenceException>(e => e.Kind == InferenceErrorKind.Backend)
+                    .Handle<TimeoutRejectedException>(),
+                OnOpened = args =>
+                {
+                    LogOpened(model, args.BreakDuration.TotalSeconds, args.Outcome.Exception?.Message ?? "failures");
+                    return ValueTask.CompletedTask;
+                },
+                OnHalfOpened = _ =>
+                {
+                    LogHalfOpened(model);
+                    return ValueTask.CompletedTask;
+                },
+                OnClosed = _ =>
+                {
+                    LogClosed(model);
+                    return ValueTask.CompletedTask;
+                },
+            });
+        }
+
+        if (policy.ExecutionTimeout is { } timeout)
+        {
+            builder.AddTimeout(timeout);
+        }
+
+        pipeline = builder.Build();
+    }
+
+    public async Task<IReadOnlyList<Tensor>> InferAsync(InferenceRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await pipeline.ExecuteAsync(
+                static async (state, token) => await state.inner.InferAsync(state.request, token).ConfigureAwait(false),
+                (inner, request),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (BrokenCircuitException e)
+        {
+            var retry = (int)Math.Ceiling((e.RetryAfter ?? policy.BreakDuration).TotalSeconds);
+            throw new InferenceException(InferenceErrorKind.Unavailable, $"Model '{model}' keeps failing: its circuit breaker is open; retry in {retry.ToString(CultureInfo.InvariantCulture)} s.", e)
+            {
+                RetryAfterSeconds = Math.Max(1, retry),
+            };
+        }
+        catch (TimeoutRejectedException e)
+        {
+            throw new InferenceException(InferenceErrorKind.Timeout, $"Model '{model}': the request exceeded the execution timeout of {e.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s.", e);
+        }
+    }
+
+    public ModelStatisticsSnapshot GetStatistics() => ((IModelStatistics)inner).GetStatistics();
+
+    public ValueTask DisposeAsync() => inner.DisposeAsync();
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Model '{Model}': circuit breaker opened for {Seconds} s after repeated failures (last: {Reason})")]
+    private partial void LogOpened(string model, double seconds, string reason);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Model '{Model}': circuit breaker half-open, letting a trial request through")]
+    private partial void LogHalfOpened(string model);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "Model '{Model}': circuit breaker closed, the model answers again")]
+    private partial void LogClosed(string model);
+}
