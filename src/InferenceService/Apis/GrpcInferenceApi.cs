@@ -95,17 +95,8 @@ internal sealed class GrpcInferenceApi(ModelManager manager) : GRPCInferenceServ
         _ => StatusCode.Internal,
     };
 
-    private static long? ParseVersion(string version)
-    {
-        if (string.IsNullOrEmpty(version))
-        {
-            return null;
-        }
-
-        return long.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v >= 1
-            ? v
-            : throw new RpcException(new Status(StatusCode.InvalidArgument, $"Version '{version}' is not a version number (an integer >= 1)."));
-    }
+    private static long? ParseVersion(string version) =>
+        VersionNumber.TryParse(version, out var number, out var error) ? number : throw new RpcException(new Status(StatusCode.InvalidArgument, error!));
 
     private ModelVersion Find(string name, string version) =>
         manager.Find(name, ParseVersion(version), out var error) ?? throw new RpcException(new Status(StatusCode.NotFound, error!));

@@ -24,15 +24,9 @@ public static class StatisticsApi
 
     private static Results<Ok<ModelStatisticsResponse>, JsonHttpResult<V2Error>> Stats(string? name, string? version, ModelManager manager)
     {
-        long? number = null;
-        if (version is not null)
+        if (!VersionNumber.TryParse(version, out var number, out var versionError))
         {
-            if (!long.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var v) || v < 1)
-            {
-                return TypedResults.Json(new V2Error($"Version '{version}' is not a version number (an integer >= 1)."), statusCode: StatusCodes.Status400BadRequest);
-            }
-
-            number = v;
+            return TypedResults.Json(new V2Error(versionError!), statusCode: StatusCodes.Status400BadRequest);
         }
 
         IEnumerable<ModelVersion> versions;

@@ -175,21 +175,9 @@ public static class V2Api
 
     private static bool TryParseVersion(string? version, out long? number, out JsonHttpResult<V2Error> error)
     {
-        number = null;
-        error = null!;
-        if (version is null)
-        {
-            return true;
-        }
-
-        if (!long.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var v) || v < 1)
-        {
-            error = Error(StatusCodes.Status400BadRequest, $"Version '{version}' is not a version number (an integer >= 1).");
-            return false;
-        }
-
-        number = v;
-        return true;
+        var ok = VersionNumber.TryParse(version, out number, out var message);
+        error = ok ? null! : Error(StatusCodes.Status400BadRequest, message!);
+        return ok;
     }
 
     private static bool TryFind(string name, string? version, ModelManager manager, out ModelVersion model, out JsonHttpResult<V2Error> error)
