@@ -32,35 +32,9 @@ internal static class ImageClassifierTrainer
         var stepsPerEpoch = (train.Count + settings.BatchSize - 1) / settings.BatchSize;
         var optimizer = optim.AdamW(model.parameters(), settings.LearningRate, weight_decay: 1e-4);
         var schedule = optim.lr_scheduler.OneCycleLR(optimizer, settings.LearningRate, total_steps: settings.Epochs * stepsPerEpoch);
-        using var generator = new Generator((ulong)settings.Seed);
-        var curve = new List<EpochRecord>();
-        ClassificationMetrics? metrics = null;
-        for (var epoch = 1; epoch <= settings.Epochs; epoch++)
-        {
-            var epochClock = Stopwatch.StartNew();
-            observer.EpochStarted(epoch, settings.Epochs, stepsPerEpoch);
-            model.train();
-            using var order = randperm(train.Count, generator: generator);
-            double lossSum = 0;
-            for (var step = 0; step < stepsPerEpoch; step++)
-            {
-                using var scope = NewDisposeScope();
-                var index = order.slice(0, step * settings.BatchSize, Math.Min(train.Count, (step + 1) * settings.BatchSize), 1);
-                var loss = nn.functional.cross_entropy(model.forward(trainX.index_select(0, index)), trainY.index_select(0, index));
-                optimizer.zero_grad();
-                loss.backward();
-                optimizer.step();
-                schedule.step();
-                var value = loss.item<float>();
-                lossSum += value;
-                observer.StepDone(value);
-            }
-
-            metrics = Evaluate(model, testX, testY, data.ClassNames);
-            var record = new EpochRecord(epoch, lossSum / stepsPerEpoch, metrics.Accuracy, epochClock.Elapsed.TotalSeconds);
-            curve.Add(record);
-            observer.EpochDone(record);
-        }
+        var (curve, metrics) = MiniBatchTraining.Run(
+            model, optimizer, trainX, trainY, settings, observer,
+            () => Evaluate(model, testX, testY, data.ClassNames), m => m.Accuracy, () => schedule.step());
 
         metrics ??= Evaluate(model, testX, testY, data.ClassNames);
         model.eval();

@@ -38,35 +38,7 @@ internal static class RecommenderTrainer
 
         var model = new MatrixFactorization(data.Users, data.Items, Dimensions);
         var optimizer = optim.AdamW(model.parameters(), settings.LearningRate, weight_decay: 0.05);
-        var stepsPerEpoch = (pairs.Count + settings.BatchSize - 1) / settings.BatchSize;
-        using var generator = new Generator((ulong)settings.Seed);
-        var curve = new List<EpochRecord>();
-        RankingMetrics? metrics = null;
-        for (var epoch = 1; epoch <= settings.Epochs; epoch++)
-        {
-            var epochClock = Stopwatch.StartNew();
-            observer.EpochStarted(epoch, settings.Epochs, stepsPerEpoch);
-            model.train();
-            using var order = randperm(pairs.Count, generator: generator);
-            double lossSum = 0;
-            for (var step = 0; step < stepsPerEpoch; step++)
-            {
-                using var scope = NewDisposeScope();
-                var index = order.slice(0, step * settings.BatchSize, Math.Min(pairs.Count, (step + 1) * settings.BatchSize), 1);
-                var loss = nn.functional.cross_entropy(model.forward(users.index_select(0, index)), items.index_select(0, index));
-                optimizer.zero_grad();
-                loss.backward();
-                optimizer.step();
-                var value = loss.item<float>();
-                lossSum += value;
-                observer.StepDone(value);
-            }
-
-            metrics = Evaluate(model, data);
-            var record = new EpochRecord(epoch, lossSum / stepsPerEpoch, metrics.HitRate, epochClock.Elapsed.TotalSeconds);
-            curve.Add(record);
-            observer.EpochDone(record);
-        }
+        var (curve, metrics) = MiniBatchTraining.Run(model, optimizer, users, items, settings, observer, () => Evaluate(model, data), m => m.HitRate);
 
         metrics ??= Evaluate(model, data);
         model.eval();
