@@ -118,8 +118,27 @@ public sealed partial class ModelProvisioner(ILogger<ModelProvisioner> logger)
         return pending.Count;
     }
 
-    private static bool HasHash(string path, string sha256) =>
-        File.Exists(path) && Sha256Of(path).Equals(sha256, StringComparison.OrdinalIgnoreCase);
+    // Start-up provisions and then loads: without this, each ~100 MB weight file would be hashed twice.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long Length, DateTime Written, string Sha256)> Verified = new(StringComparer.Ordinal);
+
+    /// <summary>True when the file has the hash; a file unchanged (size, write time) since it was last hashed is not read again.</summary>
+    private static bool HasHash(string path, string sha256)
+    {
+        var info = new FileInfo(path);
+        if (!info.Exists)
+        {
+            return false;
+        }
+
+        var key = Path.GetFullPath(path);
+        if (!Verified.TryGetValue(key, out var seen) || seen.Length != info.Length || seen.Written != info.LastWriteTimeUtc)
+        {
+            seen = (info.Length, info.LastWriteTimeUtc, Sha256Of(path));
+            Verified[key] = seen;
+        }
+
+        return seen.Sha256.Equals(sha256, StringComparison.OrdinalIgnoreCase);
+    }
 
     private static string Sha256Of(string path)
     {
