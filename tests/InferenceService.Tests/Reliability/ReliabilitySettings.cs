@@ -8,11 +8,11 @@ internal static class ReliabilitySettings
 {
     public static bool Long { get; } = Environment.GetEnvironmentVariable("RELIABILITY_LONG") == "1";
 
-    /// <summary>25 s in CI: a full minute of soak on a shared 2-core runner costs more than it finds.</summary>
-    public static TimeSpan Soak => Long ? TimeSpan.FromMinutes(10) : TimeSpan.FromSeconds(25);
+    /// <summary>1 min in CI, as the issue asks: a 25 s soak left only ~17 s after warm-up, too short for RSS to settle (a CI run saw 19.8 %).</summary>
+    public static TimeSpan Soak => Long ? TimeSpan.FromMinutes(10) : TimeSpan.FromMinutes(1);
 
-    /// <summary>The share of the soak that is warm-up, excluded from the memory-drift check.</summary>
-    public static double SoakWarmupShare => Long ? 0.1 : 0.3;
+    /// <summary>The share of the soak that is warm-up (JIT tiering, ONNX Runtime's arena reaching its peak shapes), excluded from the memory-drift check.</summary>
+    public static double SoakWarmupShare => Long ? 0.1 : 0.5;
 
     public static TimeSpan Overload => Long ? TimeSpan.FromMinutes(1) : TimeSpan.FromSeconds(6);
 
