@@ -29,10 +29,7 @@ command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2
 RUN="$(mktemp -d "${TMPDIR:-/tmp}/inference-bench.XXXXXX")"
 mkdir -p "$RUN/load" "$RUN/stats" "$RUN/logs"
 PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-}
+. "$ROOT/bench/service.sh"
 trap cleanup EXIT
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 NOTES=()
@@ -44,23 +41,6 @@ dotnet build bench/InferenceService.Bench -c Release -nologo -v q
 echo "== raw ONNX Runtime"
 dotnet "$BENCH_DLL" raw --models "$ROOT/models" --seconds "$RAW_SECONDS" --out "$RUN/raw.json"
 dotnet "$BENCH_DLL" bodies --out "$RUN/bodies"
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-
-# start_service NAME REPOSITORY -> sets $BASE
-start_service() {
-  local name="$1" repo="$2" port
-  port="$(free_port)"
-  ASPNETCORE_ENVIRONMENT=Production dotnet "$SERVICE_DLL" --urls "http://127.0.0.1:$port" --Grpc:Url= \
-    --ModelRepository:Path="$repo" --Logging:LogLevel:Default=Warning >"$RUN/logs/$name.log" 2>&1 &
-  PIDS+=("$!")
-  BASE="http://127.0.0.1:$port"
-  for _ in $(seq 1 240); do
-    if curl -fs "$BASE/v2/health/ready" >/dev/null 2>&1; then echo "   $name ready at $BASE"; return 0; fi
-    sleep 0.5
-  done
-  echo "$name did not become ready; log:" >&2; tail -n 40 "$RUN/logs/$name.log" >&2; exit 1
-}
 
 # load SCENARIO CLIENTS MODEL METHOD PATH [BODY CONTENT_TYPE RAW_BINARY]
 load() {
@@ -117,15 +97,8 @@ BASE="$MAIN_BASE"; warm x x "${RES[@]}"; load resnet18-batch-on 32 "${RES[@]}"
 BASE="$OFF_BASE"; warm x x "${RES[@]}"; load resnet18-batch-off 32 "${RES[@]}"
 cleanup; PIDS=()
 
-LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
-MACHINE="$(nproc) cores, $(. /etc/os-release && echo "$PRETTY_NAME"), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-python3 - "$RUN/meta.json" "$LOAD_BEFORE" "$LOAD_AFTER" "$MACHINE" "$DURATION" "$QUICK" "${NOTES[@]}" <<'PY'
-import json, sys, datetime
-out, before, after, machine, duration, quick, *notes = sys.argv[1:]
-json.dump({"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine,
-           "load_before": before, "load_after": after, "duration_s": int(duration), "quick": quick == "true",
-           "notes": notes + ["wrk runs on the same 2 cores as the service; figures are ratios within this run"]}, open(out, "w"))
-PY
+write_meta "$RUN/meta.json" "$LOAD_BEFORE" "$DURATION" "$QUICK" "${NOTES[@]}" \
+  "wrk runs on the same 2 cores as the service; figures are ratios within this run"
 
 echo "== report"
 dotnet "$BENCH_DLL" report --run "$RUN" --out "$ROOT/bench/results" --readme "$ROOT/bench/README.md"

@@ -29,7 +29,7 @@ internal static class Report
         Console.WriteLine(markdown);
         if (args.Find("readme") is { } readme)
         {
-            UpdateReadme(readme, markdown);
+            ReadmeSection.Replace(readme, ReadmeStart, ReadmeEnd, markdown);
         }
 
         return 0;
@@ -81,7 +81,7 @@ internal static class Report
         var md = new StringBuilder();
         md.AppendLine(c, $"Run of {meta.GetProperty("date").GetString()} on {meta.GetProperty("machine").GetString()}; "
             + $"load average before {meta.GetProperty("load_before").GetString()}, after {meta.GetProperty("load_after").GetString()}; "
-            + $"{meta.GetProperty("duration_s").GetInt32()} s per load point ({(meta.GetProperty("quick").GetBoolean() ? "--quick" : "full run")}).");
+            + $"{meta.GetProperty("duration_s").GetDouble()} s per load point ({(meta.GetProperty("quick").GetBoolean() ? "--quick" : "full run")}).");
         foreach (var note in meta.GetProperty("notes").EnumerateArray())
         {
             md.AppendLine().AppendLine(c, $"Note: {note.GetString()}");
@@ -125,19 +125,5 @@ internal static class Report
         md.AppendLine().AppendLine("server µs/req = `success` ns ÷ count from `/v2/models/{name}/stats` (batcher admission to answer); "
             + "overhead = server µs − compute_infer µs; (− queue) also subtracts the batcher's queue wait.");
         return md.ToString();
-    }
-
-    private static void UpdateReadme(string path, string markdown)
-    {
-        var text = File.ReadAllText(path);
-        var start = text.IndexOf(ReadmeStart, StringComparison.Ordinal);
-        var end = text.IndexOf(ReadmeEnd, StringComparison.Ordinal);
-        if (start < 0 || end < start)
-        {
-            Console.Error.WriteLine($"{path} has no {ReadmeStart} … {ReadmeEnd} markers; not updated.");
-            return;
-        }
-
-        File.WriteAllText(path, text[..(start + ReadmeStart.Length)] + "\n" + markdown + text[end..]);
     }
 }
