@@ -4,6 +4,7 @@
 #   bench/run.sh            full run (8 s per load point, ~6 min)
 #   bench/run.sh --quick    2 s per load point (~2 min), for development
 #   bench/run.sh micro [--quick] [--filter '*']   BenchmarkDotNet micro-benchmarks of the hot path
+#   bench/run.sh latency [--quick]   open-loop load sweep, static knobs vs latency_target_ms (bench/latency.sh)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,6 +18,11 @@ if [[ "${1:-}" == "micro" ]]; then
   [[ $# -eq 0 ]] && set -- --filter '*'
   [[ "$*" == "--quick" ]] && set -- --quick --filter '*'
   exec dotnet "$BENCH_DLL" micro "$@"
+fi
+
+if [[ "${1:-}" == "latency" ]]; then
+  shift
+  exec "$ROOT/bench/latency.sh" "$@"
 fi
 
 QUICK=false

@@ -6,6 +6,9 @@ return args.FirstOrDefault() switch
     "raw" => await RawThroughput.RunAsync(BenchArgs.Parse(args[1..])),
     "bodies" => RequestBodies.Write(BenchArgs.Parse(args[1..])),
     "nobatch" => RepositoryCopies.WithoutBatching(BenchArgs.Parse(args[1..])),
+    "variant" => RepositoryCopies.Variant(BenchArgs.Parse(args[1..])),
+    "sweep" => await LatencySweep.RunAsync(BenchArgs.Parse(args[1..])),
+    "latency-report" => LatencyReport.Write(BenchArgs.Parse(args[1..])),
     "report" => Report.Write(BenchArgs.Parse(args[1..])),
     "micro" => MicroBenchmarks.Run(args[1..]),
     _ => Usage(),
@@ -18,6 +21,11 @@ static int Usage()
                InferenceService.Bench bodies --models DIR --out DIR
                InferenceService.Bench nobatch --models DIR --model NAME --out DIR
                InferenceService.Bench report --run DIR --out DIR [--readme FILE]
+               InferenceService.Bench variant --models DIR --model NAME --name SERVED_NAME --out DIR --set-json JSON
+               InferenceService.Bench sweep --base URL --model SERVED_NAME --workload TEXT --label TEXT --kind static|target
+                   --body FILE --content-type TYPE [--raw-binary] --capacity RPS --fractions F,F,... --seconds S
+                   [--warmup S] [--max-in-flight N] --out FILE
+               InferenceService.Bench latency-report --run DIR --out DIR [--target-ms MS] [--readme FILE]
                InferenceService.Bench micro [--quick] [BenchmarkDotNet args]
         bench/run.sh drives all of these; see bench/README.md.
         """);

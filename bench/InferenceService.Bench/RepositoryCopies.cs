@@ -3,14 +3,39 @@ using System.Text.Json.Nodes;
 
 namespace InferenceService.Bench;
 
-/// <summary>A one-model repository whose config lacks <c>dynamic_batching</c>; everything else is a symlink to the original.</summary>
+/// <summary>
+/// One-model repositories for comparisons: every file a symlink to the original model's, only <c>config.json</c>
+/// rewritten. <c>nobatch</c> drops <c>dynamic_batching</c>; <c>variant</c> serves the model under another name with
+/// top-level config sections replaced (e.g. a whole <c>dynamic_batching</c>).
+/// </summary>
 internal static class RepositoryCopies
 {
+    private static readonly JsonDocumentOptions ReadOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
     public static int WithoutBatching(BenchArgs args)
     {
         var name = args.Get("model");
-        var source = Path.GetFullPath(Path.Combine(args.Get("models"), name));
-        var target = Path.Combine(args.Get("out"), name);
+        Copy(Path.Combine(args.Get("models"), name), Path.Combine(args.Get("out"), name), config => config.Remove("dynamic_batching"));
+        return 0;
+    }
+
+    /// <summary>--models DIR --model NAME --name SERVED_NAME --out DIR --set-json '{"dynamic_batching": {...}}'.</summary>
+    public static int Variant(BenchArgs args)
+    {
+        var set = JsonNode.Parse(args.Get("set-json"), documentOptions: ReadOptions)!.AsObject();
+        Copy(Path.Combine(args.Get("models"), args.Get("model")), Path.Combine(args.Get("out"), args.Get("name")), config =>
+        {
+            foreach (var (key, value) in set)
+            {
+                config[key] = value?.DeepClone();
+            }
+        });
+        return 0;
+    }
+
+    private static void Copy(string source, string target, Action<JsonObject> edit)
+    {
+        source = Path.GetFullPath(source);
         Directory.CreateDirectory(target);
         foreach (var entry in Directory.EnumerateFileSystemEntries(source))
         {
@@ -21,9 +46,8 @@ internal static class RepositoryCopies
             }
         }
 
-        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(source, "config.json")), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })!.AsObject();
-        config.Remove("dynamic_batching");
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(source, "config.json")), documentOptions: ReadOptions)!.AsObject();
+        edit(config);
         File.WriteAllText(Path.Combine(target, "config.json"), config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        return 0;
     }
 }
