@@ -97,6 +97,8 @@ internal static class LatencyReport
         }
 
         md.AppendLine().AppendLine(c, $"p99 in ms from the scheduled send time; **bold** = over the {targetMs} ms target; ⚠ n = failed requests (non-2xx, errors, or skipped at the in-flight cap), which also miss the target.");
+        var lag = sweeps.SelectMany(s => s.Points).Select(p => p.SendLagP99Ms).DefaultIfEmpty(0).Max();
+        md.AppendLine().AppendLine(c, $"Generator: its send lag (how late it reached a due time, already inside the latencies) had a p99 of at most {lag:F1} ms over these points.");
         if (LatencyGoal.Of(sweeps, targetMs) is { } goal)
         {
             md.AppendLine().AppendLine(Verdict(goal));

@@ -41,7 +41,7 @@ internal static class LatencySweep
             point = point with { AverageBatch = ModelStats.AverageBatch(stats, after), PlanFactor = after.PlanFactor, ChosenBatch = after.ChosenBatch };
             points.Add(point);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"   {model,-24} {fraction,5:P0} {point.OfferedRps,7:F1}/s -> {point.ThroughputRps,7:F1}/s  p50 {point.P50Ms,7:F1}  p99 {point.P99Ms,7:F1} ms  failed {point.Failures}  batch {point.AverageBatch:F1}{(point.ChosenBatch is { } c ? $" (chosen {c}, plan × {point.PlanFactor:F2})" : string.Empty)}"));
+                $"   {model,-24} {fraction,5:P0} {point.OfferedRps,7:F1}/s -> {point.ThroughputRps,7:F1}/s  p50 {point.P50Ms,7:F1}  p99 {point.P99Ms,7:F1} ms  failed {point.Failures}  send lag p99 {point.SendLagP99Ms:F1} ms  batch {point.AverageBatch:F1}{(point.ChosenBatch is { } c ? $" (chosen {c}, plan × {point.PlanFactor:F2})" : string.Empty)}"));
 
             // Let a backlog drain so that the next point starts from an empty queue.
             await Task.Delay(TimeSpan.FromMilliseconds(500));

@@ -18,6 +18,7 @@ internal sealed class OpenLoopLoad(HttpClient client, OpenLoopRequest request, i
         Array.Fill(latencies, double.NaN);
         var counts = new Counts();
         var sends = new List<Task>(scheduled);
+        var lags = new List<double>(scheduled);
         var start = Stopwatch.GetTimestamp();
         for (var i = 0; i < scheduled; i++)
         {
@@ -29,6 +30,7 @@ internal sealed class OpenLoopLoad(HttpClient client, OpenLoopRequest request, i
                 await Task.Delay(early).ConfigureAwait(false);
             }
 
+            lags.Add(Stopwatch.GetElapsedTime(due).TotalMilliseconds);
             if (Interlocked.Read(ref inFlight) >= maxInFlight)
             {
                 counts.Skipped++;
@@ -44,8 +46,12 @@ internal sealed class OpenLoopLoad(HttpClient client, OpenLoopRequest request, i
         double Rank(double q) => ok.Length == 0 ? double.NaN : ok[Math.Max(0, (int)Math.Ceiling(q * ok.Length) - 1)];
         var span = Stopwatch.GetElapsedTime(counts.FirstAnswer, counts.LastAnswer).TotalSeconds;
         var throughput = ok.Length > 1 && span > 0 ? (ok.Length - 1) / span : 0;
+        lags.Sort();
         return new OpenLoopPoint(fraction, rate, duration.TotalSeconds, scheduled, ok.Length, counts.Non2xx, counts.Errors,
-            counts.Skipped, throughput, Rank(0.50), Rank(0.99), ok.Length == 0 ? double.NaN : ok[^1]);
+            counts.Skipped, throughput, Rank(0.50), Rank(0.99), ok.Length == 0 ? double.NaN : ok[^1])
+        {
+            SendLagP99Ms = lags[Math.Max(0, (int)Math.Ceiling(0.99 * lags.Count) - 1)],
+        };
     }
 
     private async Task SendAsync(int index, long due, double[] latencies, Counts counts)

@@ -21,6 +21,12 @@ internal sealed record OpenLoopPoint(
 {
     public long Failures => Non2xx + Errors + Skipped;
 
+    /// <summary>
+    /// p99 of how late the generator's loop reached each due time (it shares the cores with the service). Latencies already
+    /// include it; a large value says the generator, not only the service, was starved.
+    /// </summary>
+    public double SendLagP99Ms { get; init; }
+
     /// <summary>Mean items per executed batch over the point, from the model's statistics; null when unknown.</summary>
     public double? AverageBatch { get; init; }
 
