@@ -121,7 +121,8 @@ internal static class LatencyReport
     private static string Verdict(LatencyGoal goal)
     {
         var c = CultureInfo.InvariantCulture;
-        var missed = goal.Missed.Count == 0 ? "meets the target at every rate where it does"
+        var met = goal.BestStatic.Points.Count(p => p.Meets(goal.TargetMs));
+        var missed = goal.Missed.Count == 0 ? $"meets the target at every rate where it does ({met} of {goal.BestStatic.Points.Count})"
             : "misses the target at " + string.Join(", ", goal.Missed.Select(f => f.ToString("P0", c))) + " where it meets it";
         var verdict = goal.Holds ? "met" : "**missed**";
         return string.Create(c, $"Goal {verdict}: against the best static setting ({goal.BestStatic.Label}, {goal.BestStatic.BestThroughput:F1} req/s at best), "
