@@ -170,7 +170,7 @@ internal sealed class LatencyTuner
                 LastAdjustment = budget.LastAdjustment,
                 Calibration = calibrationState,
                 CalibrationPoints = calibration.Select(p => new CalibrationPointStatistics(p.Items, p.Ms)).ToList(),
-                Warning = warning,
+                Warning = CurrentWarning(),
                 Buckets = buckets.OrderBy(b => b.Key, StringComparer.Ordinal).Select(b =>
                 {
                     var line = b.Value.Line;
@@ -206,6 +206,13 @@ internal sealed class LatencyTuner
 
         return bucket;
     }
+
+    // Precondition: gate held. The calibration's warning only while the calibration bucket's fit still puts a lone batch
+    // over the target: once a refit brings T(1) within it, Decide stops sending requests alone at once, and a warning
+    // saying it does would mislead (a calibration disturbed by a busy machine otherwise warns for the process's lifetime).
+    private string? CurrentWarning() =>
+        warning is not null && calibrationBucket is not null && buckets.TryGetValue(calibrationBucket, out var bucket)
+            && bucket.Line.Predict(1) <= budget.TargetMs ? null : warning;
 
     // Precondition: gate held.
     private int ChooseSize(CostLine line)
