@@ -24,6 +24,7 @@ public sealed class SessionPoolFactory(ExecutionProviderCatalog providers)
                     ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
                     LogId = $"{modelName}#{i}",
                 };
+                options.AddSessionConfigEntry("session.intra_op.allow_spinning", config.IntraOpSpinning ? "1" : "0");
                 provider = providers.Configure(options, config.ExecutionProviders, modelName);
                 sessions[i] = new InferenceSession(modelPath, options);
             }

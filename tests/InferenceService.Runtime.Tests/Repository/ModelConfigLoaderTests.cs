@@ -42,6 +42,15 @@ public sealed class ModelConfigLoaderTests : IDisposable
         Assert.Equal(["cuda", "cpu"], config.ExecutionProviders);
         Assert.Equal("all", config.GraphOptimizationLevel);
         Assert.Equal(1, config.InstanceCount);
+        Assert.False(config.IntraOpSpinning);
+    }
+
+    [Fact]
+    public void Load_IntraOpSpinning_IsRead()
+    {
+        _temp.Write("m/config.json", Valid.Replace("\"max_batch_size\": 8", "\"max_batch_size\": 8, \"intra_op_spinning\": true", StringComparison.Ordinal));
+
+        Assert.True(ModelConfigLoader.Load(Path.Combine(_temp.Path, "m")).IntraOpSpinning);
     }
 
     [Theory]
