@@ -11,10 +11,14 @@ namespace InferenceService.Runtime.Pipelines;
 /// </summary>
 internal static class ModelCall
 {
-    /// <summary>Validates the inputs against the model's config as V2 infer does, then runs them on the version's runner.</summary>
+    /// <summary>
+    /// Validates the inputs against the model's config as V2 infer does, then runs them on the version's runner. The
+    /// caller holds a lease (<see cref="TaskModel.Require"/>), so a version a hot swap retired meanwhile still finishes
+    /// the request, as V2 infer's in-flight requests do.
+    /// </summary>
     public static async Task<IReadOnlyList<Tensor>> RunAsync(ModelVersion model, IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputs, CancellationToken cancellationToken)
     {
-        if (model.State != ModelState.Ready || model.Runner is null)
+        if (model.Runner is null)
         {
             throw new InferenceException(InferenceErrorKind.Unavailable, $"Model '{model.Name}' version {model.Version} is not ready: {model.State}{(model.Reason is null ? string.Empty : " (" + model.Reason + ")")}.");
         }
@@ -31,10 +35,10 @@ internal static class ModelCall
             throw;
         }
 
-        // A lease keeps the version's sessions alive until this call is done, even if a hot swap retires it meanwhile.
+        // The caller's lease keeps the sessions alive; this one only guards a caller that holds none.
         if (!model.TryAcquire())
         {
-            throw new InferenceException(InferenceErrorKind.Unavailable, $"Model '{model.Name}' version {model.Version} was just replaced; retry.") { RetryAfterSeconds = 1 };
+            throw new InferenceException(InferenceErrorKind.Unavailable, $"Model '{model.Name}' version {model.Version} was unloaded; retry.") { RetryAfterSeconds = 1 };
         }
 
         try

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using InferenceService.Runtime.Inference;
 using InferenceService.Runtime.Repository;
 
 namespace InferenceService.Runtime.Pipelines;
@@ -18,28 +19,43 @@ public static class TaskModel
 
     private static readonly ConditionalWeakTable<ModelVersion, object> Cache = [];
 
-    /// <summary>The newest ready version of a model a task needs by name (resnet18, minilm); 404 when the repository lacks it.</summary>
-    public static ModelVersion Require(ModelManager manager, string name)
+    /// <summary>
+    /// A lease on the newest ready version of a model a task needs by name (resnet18, minilm), held for the whole request
+    /// as V2 infer holds one: a hot swap retires the version only after the request is done. 404 when the repository
+    /// lacks it, 503 while it is not ready.
+    /// </summary>
+    public static ModelLease Require(ModelManager manager, string name)
     {
         ArgumentNullException.ThrowIfNull(manager);
-        return manager.Find(name, null, out var error) ?? throw PipelineException.NotFound(error + " This endpoint needs it in the model repository.");
+        return manager.Acquire(name, null, out var lookup, out var error) ?? throw lookup switch
+        {
+            ModelLookup.NotFound => PipelineException.NotFound(error + " This endpoint needs it in the model repository."),
+            _ => Unavailable(error),
+        };
     }
 
-    /// <summary>The newest ready version of <paramref name="name"/> whose pipeline kind is <paramref name="kind"/>; 404 otherwise, listing the models that fit.</summary>
-    public static ModelVersion Find(ModelManager manager, string name, string kind)
+    /// <summary>A lease on the newest ready version of <paramref name="name"/> whose pipeline kind is <paramref name="kind"/>; 404 otherwise, listing the models that fit.</summary>
+    public static ModelLease Find(ModelManager manager, string name, string kind)
     {
         ArgumentNullException.ThrowIfNull(manager);
-        var model = manager.Find(name, null, out _);
-        if (model is null || KindOf(model.Config) != kind)
+        var lease = manager.Acquire(name, null, out var lookup, out var error);
+        if (lease is null && lookup != ModelLookup.NotFound)
         {
+            throw Unavailable(error);
+        }
+
+        if (lease is null || KindOf(lease.Version.Config) != kind)
+        {
+            var config = lease?.Version.Config;
+            lease?.Dispose();
             var fitting = manager.Models.Values.Where(m => KindOf(m.Config) == kind).Select(m => m.Name).ToList();
             var available = fitting.Count == 0 ? "none is loaded" : "available: " + string.Join(", ", fitting);
-            throw PipelineException.NotFound(model is null
+            throw PipelineException.NotFound(config is null
                 ? $"Unknown model '{name}'. Models with pipeline kind '{kind}': {available}."
                 : $"Model '{name}' does not serve this endpoint: its config.json has no pipeline of kind '{kind}'. Models of that kind: {available}.");
         }
 
-        return model;
+        return lease;
     }
 
     /// <summary>The parsed pipeline section plus whatever <paramref name="load"/> reads beside it, cached per version.</summary>
@@ -98,6 +114,9 @@ public static class TaskModel
         ArgumentNullException.ThrowIfNull(model);
         return new PipelineException(PipelineErrorKind.Misconfigured, $"Model '{model.Name}' version {model.Version} is misconfigured for its task endpoint: {problem}.");
     }
+
+    private static InferenceException Unavailable(string? error) =>
+        new(InferenceErrorKind.Unavailable, error ?? "The model is not available.") { RetryAfterSeconds = 1 };
 
     private static string? KindOf(ModelConfig? config) =>
         config?.Pipeline is { ValueKind: JsonValueKind.Object } p && p.TryGetProperty("kind", out var k) && k.ValueKind == JsonValueKind.String ? k.GetString() : null;

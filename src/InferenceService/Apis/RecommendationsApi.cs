@@ -49,7 +49,8 @@ public static class RecommendationsApi
 
         try
         {
-            var version = TaskModel.Find(models, model, PipelineKinds.Recommender);
+            using var versionLease = TaskModel.Find(models, model, PipelineKinds.Recommender);
+            var version = versionLease.Version;
             var recommender = Recommender.For(version);
             var excluded = new HashSet<int>();
             foreach (var token in (exclude ?? []).SelectMany(e => e.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
@@ -90,7 +91,8 @@ public static class RecommendationsApi
 
         try
         {
-            var version = TaskModel.Find(models, model, PipelineKinds.Recommender);
+            using var versionLease = TaskModel.Find(models, model, PipelineKinds.Recommender);
+            var version = versionLease.Version;
             var recommender = Recommender.For(version);
             var similar = await recommender.SimilarItemsAsync(version, item, top, cancellationToken).ConfigureAwait(false);
             return TypedResults.Ok(new SimilarItemsResponse(version.Name, item, Items(recommender, similar)));

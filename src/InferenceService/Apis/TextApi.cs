@@ -44,7 +44,8 @@ public static class TextApi
                 return TaskProblems.Invalid(invalid.Field, invalid.Message);
             }
 
-            var model = TaskModel.Require(models, TextEmbedder.ModelName);
+            using var modelLease = TaskModel.Require(models, TextEmbedder.ModelName);
+            var model = modelLease.Version;
             var embeddings = await TextEmbedder.EmbedAsync(model, body.Texts!, limits.MaxTokens, cancellationToken).ConfigureAwait(false);
             var data = embeddings.Select((e, i) => new TextEmbeddingItem(i, e.Vector, e.Tokens, e.Truncated)).ToList();
             return TypedResults.Ok(new TextEmbeddingsResponse(model.Name, data[0].Embedding.Length, data));
@@ -67,7 +68,8 @@ public static class TextApi
                 return TaskProblems.Invalid(invalid.Field, invalid.Message);
             }
 
-            var model = TaskModel.Require(models, TextEmbedder.ModelName);
+            using var modelLease = TaskModel.Require(models, TextEmbedder.ModelName);
+            var model = modelLease.Version;
 
             // Query and candidates in one request: one batch for the batcher, one padding length.
             var embeddings = await TextEmbedder.EmbedAsync(model, [body.Query!, .. body.Candidates!], limits.MaxTokens, cancellationToken).ConfigureAwait(false);
@@ -91,7 +93,8 @@ public static class TextApi
         var limits = options.Value;
         try
         {
-            var head = TaskModel.Find(models, model, PipelineKinds.TextClassifier);
+            using var headLease = TaskModel.Find(models, model, PipelineKinds.TextClassifier);
+            var head = headLease.Version;
             var classifier = TextClassifier.For(head);
             var body = await TaskJson.ReadAsync<TextClassifyRequest>(request, limits.MaxTextBodyBytes, cancellationToken).ConfigureAwait(false);
             if (TextLimits.Check("text", body.Text, limits) is { } invalid)
@@ -99,7 +102,8 @@ public static class TextApi
                 return TaskProblems.Invalid(invalid.Field, invalid.Message);
             }
 
-            var embedder = TaskModel.Require(models, classifier.Config.EmbeddingModel);
+            using var embedderLease = TaskModel.Require(models, classifier.Config.EmbeddingModel);
+            var embedder = embedderLease.Version;
             var result = await classifier.ClassifyAsync(head, embedder, body.Text!, limits.MaxTokens, cancellationToken).ConfigureAwait(false);
             return TypedResults.Ok(new TextClassifyResponse(
                 head.Name,

@@ -36,7 +36,8 @@ public static class VisionApi
         var limits = options.Value;
         try
         {
-            var model = TaskModel.Require(models, ImageEmbedder.ModelName);
+            using var modelLease = TaskModel.Require(models, ImageEmbedder.ModelName);
+            var model = modelLease.Version;
             var uploads = await ImageUpload.ReadAsync(request, limits.MaxImageBytes, limits.MaxImagesPerRequest, "Tasks:MaxImagesPerRequest", allowRaw: true, cancellationToken).ConfigureAwait(false);
             var embeddings = await ImageEmbedder.EmbedAsync(model, uploads, limits.MaxImagePixels, cancellationToken).ConfigureAwait(false);
             return TypedResults.Ok(new VisionEmbeddingsResponse(model.Name, embeddings[0].Length, embeddings));
@@ -53,7 +54,8 @@ public static class VisionApi
         var limits = options.Value;
         try
         {
-            var model = TaskModel.Require(models, ImageEmbedder.ModelName);
+            using var modelLease = TaskModel.Require(models, ImageEmbedder.ModelName);
+            var model = modelLease.Version;
             var uploads = await ImageUpload.ReadAsync(request, limits.MaxImageBytes, 2, "similarity compares two images", allowRaw: false, cancellationToken).ConfigureAwait(false);
             if (uploads.Count != 2)
             {
@@ -80,7 +82,8 @@ public static class VisionApi
 
         try
         {
-            var version = TaskModel.Find(models, model, PipelineKinds.ImageClassifier);
+            using var versionLease = TaskModel.Find(models, model, PipelineKinds.ImageClassifier);
+            var version = versionLease.Version;
             var classifier = ImageClassifier.For(version);
             var uploads = await ImageUpload.ReadAsync(request, limits.MaxImageBytes, 1, "classify takes one image", allowRaw: true, cancellationToken).ConfigureAwait(false);
             var top = await classifier.ClassifyAsync(version, uploads[0], limits.MaxImagePixels, count, cancellationToken).ConfigureAwait(false);

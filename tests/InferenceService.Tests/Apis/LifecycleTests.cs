@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using InferenceService.Hosting;
+using InferenceService.Runtime.Pipelines;
 using InferenceService.Runtime.Repository;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -70,6 +71,38 @@ public sealed class LifecycleTests
         Assert.Equal(0, failures);
         Assert.True(completed > 20, $"only {completed} requests ran during the swaps");
         Assert.Equal([6L], service.Models.Models["adder"].Versions.Select(v => v.Version));
+    }
+
+    [Fact]
+    public async Task TaskEndpointLease_HeldAcrossHotSwap_OldVersionFinishesTheRequest()
+    {
+        // A task request leases the version it found for its whole duration, as V2 infer does: a swap that retires the
+        // version meanwhile must not turn the request into a 503 (before the lease, it answered "just replaced; retry").
+        using var service = Service();
+        service.AddRealModel("recommender", "rec");
+        await service.StartAsync();
+        var lease = TaskModel.Find(service.Models, "rec", PipelineKinds.Recommender);
+        var old = lease.Version;
+        var expected = await Recommender.For(old).ForUserAsync(old, 1, 5, new HashSet<int>(), popularForUnknown: false, CancellationToken.None);
+
+        var source = Path.Combine(service.RepositoryPath, "rec", "1");
+        var temp = Path.Combine(service.RepositoryPath, "rec", ".tmp-2");
+        Directory.CreateDirectory(temp);
+        foreach (var file in Directory.GetFiles(source))
+        {
+            File.CreateSymbolicLink(Path.Combine(temp, Path.GetFileName(file)), new FileInfo(file).LinkTarget ?? file);
+        }
+
+        Directory.Move(temp, Path.Combine(service.RepositoryPath, "rec", "2"));
+        await WaitUntilAsync(() => Task.FromResult(service.Models.Models["rec"].Versions.Select(v => v.Version).SequenceEqual([2L])), "version 2 to replace version 1");
+        Assert.NotEqual(ModelState.Ready, old.State);
+
+        var during = await Recommender.For(old).ForUserAsync(old, 1, 5, new HashSet<int>(), popularForUnknown: false, CancellationToken.None);
+        lease.Dispose();
+
+        Assert.Equal(expected.Items, during.Items);
+        using var next = TaskModel.Find(service.Models, "rec", PipelineKinds.Recommender);
+        Assert.Equal(2, next.Version.Version);
     }
 
     [Fact]
