@@ -11,7 +11,7 @@ namespace InferenceService.Tests.Reliability;
 /// <remarks>
 /// The service's memory rises in steps with the peak concurrency it has seen, not with time: a burst that queues many
 /// requests forms larger batches (ONNX Runtime's arena grows to their shapes), opens connections and briefly grows the GC
-/// heap; the plateau holds through later, larger bursts (measured: 256 → 309 MiB after 128 connections, 310 after 256;
+/// heap; the plateau holds through later, larger bursts (measured: 259 → 314 MiB after 128 connections, 315 after 256;
 /// 2 min at 6 connections flat within 1 MiB). An open-loop soak at 70 % on 2 shared cores meets such a burst at random, so
 /// the warm-up ends with a burst at <see cref="PeakClients"/> first; what is checked afterwards is that steady load
 /// does not grow memory.
