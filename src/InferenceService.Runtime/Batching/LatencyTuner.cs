@@ -7,7 +7,8 @@ namespace InferenceService.Runtime.Batching;
 /// Latency-target batching for one model version (<c>latency_target_ms</c>): chooses each batch's size and wait from a
 /// per-bucket cost model (a + b·n, <see cref="BatchCostModel"/>) and an AIMD-adjusted plan (<see cref="LatencyBudget"/>).
 /// A batch goes when it reaches the chosen size — the largest whose cost still fits the plan when the queue is saturated —
-/// or when waiting longer would let its oldest request's queue + compute time pass the plan. max_batch_size (or the
+/// or when waiting longer would let its oldest request's queue + compute time pass the plan. A backlog whose oldest request
+/// can no longer make the plan drains at the cap instead (throughput, not batch size, then bounds latency). max_batch_size (or the
 /// largest preferred size) and a non-zero max_queue_delay stay upper bounds.
 /// </summary>
 /// <remarks>
@@ -112,12 +113,20 @@ internal sealed class LatencyTuner
                 take++;
             }
 
-            var backlogged = take < candidate.Members.Count || candidate.Full;
             var waited = now - candidate.OldestEnqueuedAt;
             string reason;
             if (line.Predict(1) > budget.TargetMs)
             {
                 reason = "unreachable";
+            }
+            else if (take < candidate.Members.Count && Ms(waited) + line.Predict(items) > budget.PlanMs)
+            {
+                // A backlog whose oldest request misses its plan even at the chosen size: the queue, not the batch, now
+                // sets the latency, and only throughput shortens the queue. Shrinking batches here is a death spiral, so
+                // take all the candidate holds (up to the cap); these larger batches also show the cost model sizes it
+                // would never choose, so a pessimistic fit corrects itself.
+                (take, items) = (candidate.Members.Count, candidate.Items);
+                reason = "drain";
             }
             else if (items >= size || take < candidate.Members.Count)
             {
@@ -139,7 +148,7 @@ internal sealed class LatencyTuner
             }
 
             lastDecision = new LatencyDecisionStatistics(key, items, reason, Ms(waited));
-            return new TunerDecision(take, backlogged, TimeSpan.Zero);
+            return new TunerDecision(take, take < candidate.Members.Count || candidate.Full, TimeSpan.Zero);
         }
     }
 
