@@ -47,7 +47,7 @@ public sealed class LatencyTargetBatchingTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task InferAsync_LoneRequest_WaitsPlanMinusItsCostThenDispatches()
+    public async Task InferAsync_FirstLoneRequest_WaitsPlanMinusItsCostThenDispatches()
     {
         await using var h = new LatencyTargetHarness(Target, aMs: 10, bMs: 2);
         await h.Batcher.Calibrated.WaitAsync(LatencyTargetHarness.Bound);
@@ -59,9 +59,86 @@ public sealed class LatencyTargetBatchingTests(ITestOutputHelper output)
         h.Time.Advance(TimeSpan.FromTicks(1));
         await answer.WaitAsync(LatencyTargetHarness.Bound);
 
-        // Waited 78 ms, ran 12 ms: exactly the 90 ms plan.
+        // The bucket's first request: no arrival rate yet, so it waits as planned. Waited 78 ms, ran 12 ms: exactly the 90 ms plan.
         Assert.Equal(90, h.Stats.ObservedP99Ms!.Value, 6);
         Assert.Equal("deadline", h.Stats.LastDecision!.Reason);
+    }
+
+    [Fact]
+    public async Task InferAsync_LoneRequestsAtLowArrivalRate_DispatchedAtOnce()
+    {
+        await using var h = new LatencyTargetHarness(Target, aMs: 10, bMs: 2);
+        await h.Batcher.Calibrated.WaitAsync(LatencyTargetHarness.Bound);
+        var first = await h.SendOneAsync();
+        h.Time.Advance(TimeSpan.FromMilliseconds(78));
+        await first.WaitAsync(LatencyTargetHarness.Bound);
+
+        for (var i = 0; i < 3; i++)
+        {
+            h.Time.Advance(TimeSpan.FromSeconds(1));
+            var answer = await h.SendOneAsync();
+
+            // The test moves no time: only a dispatch at once answers it. One request a second keeps a batch of 1
+            // (12 ms) busy 1.2 % of the time, far under KeepUpUtilisation: waiting 78 ms for company would buy nothing.
+            await answer.WaitAsync(LatencyTargetHarness.Bound);
+            Assert.Equal("keep-up", h.Stats.LastDecision!.Reason);
+            Assert.Equal(0, h.Stats.LastDecision.WaitedMs);
+        }
+
+        Assert.Equal(0, h.Bucket.WaitMs);
+        Assert.InRange(h.Bucket.ArrivalGapMs!.Value, 1000, 1100);
+    }
+
+    [Fact]
+    public async Task InferAsync_ArrivalsTooSparseToGrowBatchBeforeDeadline_DispatchesOneGapEarly()
+    {
+        await using var h = new LatencyTargetHarness(Target, aMs: 10, bMs: 2);
+        await h.Batcher.Calibrated.WaitAsync(LatencyTargetHarness.Bound);
+
+        // Two requests 20 ms apart: one gap measured (20 ms); 14 ms per batch of 2 is within half of 2 × 20, so they go.
+        var first = await h.SendOneAsync();
+        h.Time.Advance(TimeSpan.FromMilliseconds(20));
+        var second = await h.SendOneAsync();
+        await Task.WhenAll(first, second).WaitAsync(LatencyTargetHarness.Bound);
+        Assert.Equal("keep-up", h.Stats.LastDecision!.Reason);
+
+        // 20 ms after the second: alone, T(1) = 12 ms is more than half a 20 ms gap, so company is worth waiting for, but
+        // only while one more arrival is expected before the deadline (78 ms): it goes at 78 − 20 = 58 ms.
+        h.Time.Advance(TimeSpan.FromMilliseconds(6));
+        var third = await h.SendOneAsync();
+        Assert.Equal(1, h.Dispatched);
+        h.Time.Advance(TimeSpan.FromMilliseconds(58));
+        await third.WaitAsync(LatencyTargetHarness.Bound);
+
+        Assert.Equal("sparse", h.Stats.LastDecision!.Reason);
+        Assert.Equal(58, h.Stats.LastDecision.WaitedMs, 3);
+    }
+
+    [Fact]
+    public async Task InferAsync_SteadyHighArrivalRate_StillWaitsForChosenSize()
+    {
+        await using var h = new LatencyTargetHarness(Target, aMs: 10, bMs: 2);
+        await h.Batcher.Calibrated.WaitAsync(LatencyTargetHarness.Bound);
+        var calibrationRuns = h.Executor.Sizes.Count;
+        var answers = new List<Task<IReadOnlyList<InferenceService.Runtime.Tensors.Tensor>>>();
+
+        // One request every 2 ms: a batch of n would need T(n) ≤ 0.5 · n · 2 ms to keep up, which no n does; one
+        // arrival is always expected before the deadline. So the batch grows to the chosen 17 (the head waited 32 ms).
+        for (var i = 0; i < 17; i++)
+        {
+            if (i > 0)
+            {
+                h.Time.Advance(TimeSpan.FromMilliseconds(2));
+            }
+
+            answers.Add(await h.SendOneAsync());
+            Assert.Equal(i < 16 ? 0 : 1, h.Dispatched);
+        }
+
+        await Task.WhenAll(answers).WaitAsync(LatencyTargetHarness.Bound);
+        Assert.Equal([17], h.Executor.Sizes.Skip(calibrationRuns));
+        Assert.Equal("size", h.Stats.LastDecision!.Reason);
+        Assert.Equal(32, h.Stats.LastDecision.WaitedMs, 6);
     }
 
     [Fact]

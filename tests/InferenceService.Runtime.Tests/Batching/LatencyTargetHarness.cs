@@ -38,6 +38,9 @@ internal sealed class LatencyTargetHarness : IAsyncDisposable
 
     public LoopWatcher Watcher { get; }
 
+    /// <summary>Batches the loop had dispatched when it went idle after the last <see cref="SendOneAsync"/>.</summary>
+    public long Dispatched { get; private set; }
+
     public LatencyTargetStatistics Stats => Batcher.GetStatistics().LatencyTarget!;
 
     /// <summary>The only bucket (every request and the calibration share one shape key).</summary>
@@ -66,7 +69,7 @@ internal sealed class LatencyTargetHarness : IAsyncDisposable
         received++;
         var idle = Watcher.WhenIdleAfter(received);
         var answer = Batcher.InferAsync(TextModel.Request(received, 4), CancellationToken.None);
-        await idle;
+        Dispatched = await idle;
         return answer;
     }
 
