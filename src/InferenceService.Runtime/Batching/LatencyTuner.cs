@@ -24,8 +24,11 @@ internal sealed class LatencyTuner
     /// <summary>
     /// A batch keeps up when, at the measured arrival rate, the instances would be busy at most this share of the time
     /// dispatching batches of its size: then waiting for company buys no throughput that is needed, only latency.
+    /// At 0.75 the queueing that dispatching at once causes is still about 1.5·T(n) (M/D/1), small against the plan;
+    /// 0.5 stopped firing near 90 % load in a quick sweep, and MiniLM's batches then waited for the plan again
+    /// (p99 63 ms end to end against 33 ms for a 500 µs static delay).
     /// </summary>
-    public const double KeepUpUtilisation = 0.5;
+    public const double KeepUpUtilisation = 0.75;
 
     private readonly Lock gate = new();
     private readonly BatchingModel model;

@@ -95,23 +95,22 @@ public sealed class LatencyTargetBatchingTests(ITestOutputHelper output)
         await using var h = new LatencyTargetHarness(Target, aMs: 10, bMs: 2);
         await h.Batcher.Calibrated.WaitAsync(LatencyTargetHarness.Bound);
 
-        // Two requests 20 ms apart: one gap measured (20 ms); 14 ms per batch of 2 is within half of 2 × 20, so they go.
+        // Two requests 12 ms apart: one gap measured (12 ms); 14 ms per batch of 2 is within 0.75 × 2 × 12, so they go.
         var first = await h.SendOneAsync();
-        h.Time.Advance(TimeSpan.FromMilliseconds(20));
+        h.Time.Advance(TimeSpan.FromMilliseconds(12));
         var second = await h.SendOneAsync();
         await Task.WhenAll(first, second).WaitAsync(LatencyTargetHarness.Bound);
         Assert.Equal("keep-up", h.Stats.LastDecision!.Reason);
 
-        // 20 ms after the second: alone, T(1) = 12 ms is more than half a 20 ms gap, so company is worth waiting for, but
-        // only while one more arrival is expected before the deadline (78 ms): it goes at 78 − 20 = 58 ms.
-        h.Time.Advance(TimeSpan.FromMilliseconds(6));
+        // 12 ms after the second (it ran 14): alone, T(1) = 12 ms is more than 0.75 of a 12 ms gap, so company is worth
+        // waiting for, but only while one more arrival is expected before the deadline (78 ms): it goes at 78 − 12 = 66 ms.
         var third = await h.SendOneAsync();
         Assert.Equal(1, h.Dispatched);
-        h.Time.Advance(TimeSpan.FromMilliseconds(58));
+        h.Time.Advance(TimeSpan.FromMilliseconds(66));
         await third.WaitAsync(LatencyTargetHarness.Bound);
 
         Assert.Equal("sparse", h.Stats.LastDecision!.Reason);
-        Assert.Equal(58, h.Stats.LastDecision.WaitedMs, 3);
+        Assert.Equal(66, h.Stats.LastDecision.WaitedMs, 3);
     }
 
     [Fact]
@@ -122,7 +121,7 @@ public sealed class LatencyTargetBatchingTests(ITestOutputHelper output)
         var calibrationRuns = h.Executor.Sizes.Count;
         var answers = new List<Task<IReadOnlyList<InferenceService.Runtime.Tensors.Tensor>>>();
 
-        // One request every 2 ms: a batch of n would need T(n) ≤ 0.5 · n · 2 ms to keep up, which no n does; one
+        // One request every 2 ms: a batch of n would need T(n) ≤ 0.75 · n · 2 ms to keep up, which no n does; one
         // arrival is always expected before the deadline. So the batch grows to the chosen 17 (the head waited 32 ms).
         for (var i = 0; i < 17; i++)
         {
