@@ -141,6 +141,11 @@ internal static class LatencyReport
             text.Append(c, $"; bucket cost {b.GetProperty("a_ms").GetDouble():F2} + {b.GetProperty("b_ms").GetDouble():F2}·n ms, {b.GetProperty("batches").GetInt64()} batches, chosen size {b.GetProperty("batch_size").GetInt32()}, lone wait {b.GetProperty("wait_ms").GetDouble():F1} ms");
         }
 
+        if (s.TryGetProperty("decisions", out var d) && d.ValueKind == JsonValueKind.Object && d.EnumerateObject().Any())
+        {
+            text.Append(c, $"; batches by decision: {string.Join(", ", d.EnumerateObject().Select(r => $"{r.Name} {r.Value.GetInt64()}"))}");
+        }
+
         if (s.TryGetProperty("warning", out var w) && w.ValueKind == JsonValueKind.String)
         {
             text.Append(c, $"; calibration warning: {w.GetString()!.TrimEnd('.')}");

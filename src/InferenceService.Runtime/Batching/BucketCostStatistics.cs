@@ -6,5 +6,9 @@ namespace InferenceService.Runtime.Batching;
 /// <param name="BMs">Fitted cost per item.</param>
 /// <param name="Batches">Batches of this bucket the fit has seen (besides the calibration points).</param>
 /// <param name="BatchSize">The size the batcher dispatches at: the largest that keeps a saturated queue within the plan.</param>
-/// <param name="WaitMs">How long a lone request may wait for company before it is sent.</param>
-public sealed record BucketCostStatistics(string Bucket, double AMs, double BMs, long Batches, int BatchSize, double WaitMs);
+/// <param name="WaitMs">How long a lone request may wait for company before it is sent, at the current arrival rate.</param>
+public sealed record BucketCostStatistics(string Bucket, double AMs, double BMs, long Batches, int BatchSize, double WaitMs)
+{
+    /// <summary>Mean gap between the bucket's arrivals (weighted to the latest); null before its second request.</summary>
+    public double? ArrivalGapMs { get; init; }
+}

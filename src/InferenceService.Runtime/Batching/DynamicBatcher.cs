@@ -262,6 +262,7 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
                 while (channel.Reader.TryRead(out var item))
                 {
                     received++;
+                    tuner?.Arrived(item.Shape.Key, item.EnqueuedAt);
                     if (item.IsQueued)
                     {
                         pending.Add(item);

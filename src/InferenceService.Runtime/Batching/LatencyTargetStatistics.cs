@@ -28,4 +28,7 @@ public sealed record LatencyTargetStatistics
 
     /// <summary>The last batch the tuner let go; null before the first.</summary>
     public LatencyDecisionStatistics? LastDecision { get; init; }
+
+    /// <summary>Batches let go so far, by <see cref="LatencyDecisionStatistics.Reason"/>.</summary>
+    public IReadOnlyDictionary<string, long> Decisions { get; init; } = new Dictionary<string, long>();
 }

@@ -47,7 +47,7 @@ public sealed class LatencyTargetBatchingTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task InferAsync_LoneRequest_WaitsPlanMinusItsCostThenDispatches()
+    public async Task InferAsync_FirstLoneRequest_WaitsPlanMinusItsCostThenDispatches()
     {
         await using var h = new LatencyTargetHarness(Target, aMs: 10, bMs: 2);
         await h.Batcher.Calibrated.WaitAsync(LatencyTargetHarness.Bound);
@@ -59,9 +59,85 @@ public sealed class LatencyTargetBatchingTests(ITestOutputHelper output)
         h.Time.Advance(TimeSpan.FromTicks(1));
         await answer.WaitAsync(LatencyTargetHarness.Bound);
 
-        // Waited 78 ms, ran 12 ms: exactly the 90 ms plan.
+        // The bucket's first request: no arrival rate yet, so it waits as planned. Waited 78 ms, ran 12 ms: exactly the 90 ms plan.
         Assert.Equal(90, h.Stats.ObservedP99Ms!.Value, 6);
         Assert.Equal("deadline", h.Stats.LastDecision!.Reason);
+    }
+
+    [Fact]
+    public async Task InferAsync_LoneRequestsAtLowArrivalRate_DispatchedAtOnce()
+    {
+        await using var h = new LatencyTargetHarness(Target, aMs: 10, bMs: 2);
+        await h.Batcher.Calibrated.WaitAsync(LatencyTargetHarness.Bound);
+        var first = await h.SendOneAsync();
+        h.Time.Advance(TimeSpan.FromMilliseconds(78));
+        await first.WaitAsync(LatencyTargetHarness.Bound);
+
+        for (var i = 0; i < 3; i++)
+        {
+            h.Time.Advance(TimeSpan.FromSeconds(1));
+            var answer = await h.SendOneAsync();
+
+            // The test moves no time: only a dispatch at once answers it. One request a second keeps a batch of 1
+            // (12 ms) busy 1.2 % of the time, far under KeepUpUtilisation: waiting 78 ms for company would buy nothing.
+            await answer.WaitAsync(LatencyTargetHarness.Bound);
+            Assert.Equal("keep-up", h.Stats.LastDecision!.Reason);
+            Assert.Equal(0, h.Stats.LastDecision.WaitedMs);
+        }
+
+        Assert.Equal(0, h.Bucket.WaitMs);
+        Assert.InRange(h.Bucket.ArrivalGapMs!.Value, 1000, 1100);
+    }
+
+    [Fact]
+    public async Task InferAsync_ArrivalsTooSparseToGrowBatchBeforeDeadline_DispatchesOneGapEarly()
+    {
+        await using var h = new LatencyTargetHarness(Target, aMs: 10, bMs: 2);
+        await h.Batcher.Calibrated.WaitAsync(LatencyTargetHarness.Bound);
+
+        // Two requests 12 ms apart: one gap measured (12 ms); 14 ms per batch of 2 is within 0.75 × 2 × 12, so they go.
+        var first = await h.SendOneAsync();
+        h.Time.Advance(TimeSpan.FromMilliseconds(12));
+        var second = await h.SendOneAsync();
+        await Task.WhenAll(first, second).WaitAsync(LatencyTargetHarness.Bound);
+        Assert.Equal("keep-up", h.Stats.LastDecision!.Reason);
+
+        // 12 ms after the second (it ran 14): alone, T(1) = 12 ms is more than 0.75 of a 12 ms gap, so company is worth
+        // waiting for, but only while one more arrival is expected before the deadline (78 ms): it goes at 78 − 12 = 66 ms.
+        var third = await h.SendOneAsync();
+        Assert.Equal(1, h.Dispatched);
+        h.Time.Advance(TimeSpan.FromMilliseconds(66));
+        await third.WaitAsync(LatencyTargetHarness.Bound);
+
+        Assert.Equal("sparse", h.Stats.LastDecision!.Reason);
+        Assert.Equal(66, h.Stats.LastDecision.WaitedMs, 3);
+    }
+
+    [Fact]
+    public async Task InferAsync_SteadyHighArrivalRate_StillWaitsForChosenSize()
+    {
+        await using var h = new LatencyTargetHarness(Target, aMs: 10, bMs: 2);
+        await h.Batcher.Calibrated.WaitAsync(LatencyTargetHarness.Bound);
+        var calibrationRuns = h.Executor.Sizes.Count;
+        var answers = new List<Task<IReadOnlyList<InferenceService.Runtime.Tensors.Tensor>>>();
+
+        // One request every 2 ms: a batch of n would need T(n) ≤ 0.75 · n · 2 ms to keep up, which no n does; one
+        // arrival is always expected before the deadline. So the batch grows to the chosen 17 (the head waited 32 ms).
+        for (var i = 0; i < 17; i++)
+        {
+            if (i > 0)
+            {
+                h.Time.Advance(TimeSpan.FromMilliseconds(2));
+            }
+
+            answers.Add(await h.SendOneAsync());
+            Assert.Equal(i < 16 ? 0 : 1, h.Dispatched);
+        }
+
+        await Task.WhenAll(answers).WaitAsync(LatencyTargetHarness.Bound);
+        Assert.Equal([17], h.Executor.Sizes.Skip(calibrationRuns));
+        Assert.Equal("size", h.Stats.LastDecision!.Reason);
+        Assert.Equal(32, h.Stats.LastDecision.WaitedMs, 6);
     }
 
     [Fact]
@@ -84,6 +160,8 @@ public sealed class LatencyTargetBatchingTests(ITestOutputHelper output)
 
         // 2·(20 + 4n) ≤ 90 → n ≤ 6.25. Two batches off by 2x restart the cost window, so from the third batch after the
         // step every batch that leaves requests behind (all but a burst's last) has exactly 6; the window bounds it anyway.
+        // A burst's last batch is a drain: after 6 and 6 the head has waited 88 ms, past the plan, so the 28 left go
+        // together (17, 23| then 6, 6, 28| per burst; before draining existed: 17, 14, 6, 6, ...).
         var bucket = h.Bucket;
         Assert.Equal(20, bucket.AMs, 6);
         Assert.Equal(4, bucket.BMs, 6);
@@ -92,6 +170,31 @@ public sealed class LatencyTargetBatchingTests(ITestOutputHelper output)
         Assert.NotEmpty(settled);
         Assert.All(settled, b => Assert.Equal(6, b.Size));
         Assert.Equal(0.9, h.Stats.PlanFactor, 9);
+    }
+
+    [Fact]
+    public async Task InferAsync_BacklogBehindPessimisticCalibration_DrainsAtCapAndRefitsFromDrainBatches()
+    {
+        // A busy start-up: batch 1 measured at 60 ms, batch 2 at 120 ms (over the target, so calibration stops), fit
+        // 0 + 60·n: "no batching gain", chosen size 1. The real cost is 10 + 2n.
+        await using var h = new LatencyTargetHarness(Target, aMs: 10, bMs: 2, calibrationRunsMs: [60, 60, 60, 120, 120, 120]);
+        await h.Batcher.Calibrated.WaitAsync(LatencyTargetHarness.Bound);
+        Assert.Equal(1, h.Bucket.BatchSize);
+
+        var sizes = await h.BurstAsync(200);
+
+        // 1 (12 ms; fit through the calibration points 52·n: still 1), 1 (second run far under the prediction: window
+        // restarts, calibration shape rescaled to 12·n: 3), 3 (points at 1 and 3 span a factor 2: exact fit 10 + 2n: 17),
+        // 17 (waited 40 + T(17) = 84 ≤ 90). Then the head has waited 84 ms and 84 + T(17) > 90: it cannot meet the plan
+        // at the chosen size, so the backlog drains at the cap (32, 74 ms each) and the 18 left go together. Without
+        // draining, the 178 left would go 17 at a time (at 1 a time had the fit stayed at 52·n); the drain batches are
+        // the fit's largest points.
+        Assert.Equal([1, 1, 3, 17, 32, 32, 32, 32, 32, 18], sizes);
+        Assert.Equal("drain", h.Stats.LastDecision!.Reason);
+        var bucket = h.Bucket;
+        Assert.Equal(10, bucket.AMs, 6);
+        Assert.Equal(2, bucket.BMs, 6);
+        Assert.Equal(17, bucket.BatchSize);
     }
 
     [Fact]
@@ -187,8 +290,10 @@ public sealed class LatencyTargetBatchingTests(ITestOutputHelper output)
         var sizes = await h.BurstAsync(20, length: 16);
 
         // The long bucket starts from the calibration (length 1) line: 17. Its first batch takes 3 × 44 ms, so the
-        // line is rescaled to 30 + 6n: 2·(30 + 6n) ≤ 90 → n = 2. The short bucket keeps 10 + 2n.
-        Assert.Equal([17, 2, 1], sizes);
+        // line is rescaled to 30 + 6n: 2·(30 + 6n) ≤ 90 → n = 2. The 3 left have waited 132 ms, past the plan at any
+        // size, so they drain together (30 + 6·3 = 48 ms, on the line). The short bucket keeps 10 + 2n.
+        Assert.Equal([17, 3], sizes);
+        Assert.Equal("drain", h.Stats.LastDecision!.Reason);
         var buckets = h.Stats.Buckets;
         Assert.Equal(2, buckets.Count);
         var longBucket = Assert.Single(buckets, b => b.Bucket.EndsWith("#b1", StringComparison.Ordinal));

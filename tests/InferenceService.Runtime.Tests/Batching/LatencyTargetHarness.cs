@@ -16,9 +16,15 @@ internal sealed class LatencyTargetHarness : IAsyncDisposable
 
     private long received;
 
-    public LatencyTargetHarness(double targetMs, double aMs, double bMs, int maxBatchSize = 32, int instances = 1, IReadOnlyList<long>? lengthBuckets = null)
+    /// <param name="calibrationRunsMs">The first runs' times, whatever their size (a calibration on a busy machine); the cost curve after them.</param>
+    public LatencyTargetHarness(double targetMs, double aMs, double bMs, int maxBatchSize = 32, int instances = 1, IReadOnlyList<long>? lengthBuckets = null, IReadOnlyList<double>? calibrationRunsMs = null)
     {
         Executor = new CostCurveExecutor(Time, aMs, bMs, instances);
+        foreach (var ms in calibrationRunsMs ?? [])
+        {
+            Executor.NextRunTakes(ms);
+        }
+
         var config = TextModel.Config(new DynamicBatchingConfig { LatencyTargetMs = targetMs, LengthBuckets = lengthBuckets ?? [] }, maxBatchSize);
         Batcher = (DynamicBatcher)ModelRunnerFactory.Create("text", config, Executor, Time, NullLoggerFactory.Instance);
         Watcher = new LoopWatcher(Batcher);
@@ -31,6 +37,9 @@ internal sealed class LatencyTargetHarness : IAsyncDisposable
     public DynamicBatcher Batcher { get; }
 
     public LoopWatcher Watcher { get; }
+
+    /// <summary>Batches the loop had dispatched when it went idle after the last <see cref="SendOneAsync"/>.</summary>
+    public long Dispatched { get; private set; }
 
     public LatencyTargetStatistics Stats => Batcher.GetStatistics().LatencyTarget!;
 
@@ -60,7 +69,7 @@ internal sealed class LatencyTargetHarness : IAsyncDisposable
         received++;
         var idle = Watcher.WhenIdleAfter(received);
         var answer = Batcher.InferAsync(TextModel.Request(received, 4), CancellationToken.None);
-        await idle;
+        Dispatched = await idle;
         return answer;
     }
 

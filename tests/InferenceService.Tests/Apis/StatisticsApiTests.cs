@@ -75,5 +75,6 @@ public sealed class LatencyTargetStatisticsTests
         Assert.DoesNotContain("pending", target["calibration"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.NotEmpty(target["calibration_points"]!.AsArray());
         Assert.NotEmpty(target["buckets"]!.AsArray());
+        Assert.Equal(stats["execution_count"]!.GetValue<long>(), target["decisions"]!.AsObject().Sum(d => d.Value!.GetValue<long>()));
     }
 }
