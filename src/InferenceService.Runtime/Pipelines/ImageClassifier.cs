@@ -1,4 +1,5 @@
 using InferenceService.Runtime.Repository;
+using InferenceService.Runtime.Telemetry;
 using InferenceService.Runtime.Tensors;
 using SkiaSharp;
 
@@ -32,6 +33,7 @@ public sealed class ImageClassifier
         ArgumentNullException.ThrowIfNull(model);
         var spec = Config.Image;
         float[] pixels;
+        using (InferenceTelemetry.StartStage(InferenceTelemetry.PreprocessSpan, model.Name))
         using (var bitmap = ImageDecoder.Decode(image.Span, maxPixels, "image", new SKSizeI(spec.Width, spec.Height)))
         {
             pixels = ImagePreprocessor.ToChw(bitmap, spec);
@@ -39,6 +41,7 @@ public sealed class ImageClassifier
 
         var shape = ModelCall.Shape(model.Config, 1, spec.Channels, spec.Height, spec.Width);
         var outputs = await ModelCall.RunAsync(model, [Tensor.Create(InputName, TensorDataType.Fp32, shape, pixels)], [OutputName], cancellationToken).ConfigureAwait(false);
+        using var rank = InferenceTelemetry.StartStage(InferenceTelemetry.PostprocessSpan, model.Name);
         var logits = ModelCall.Rows(outputs[0], 1, Labels.Count, model.Name);
         var probabilities = VectorMath.Softmax(logits);
         return VectorMath.TopK(probabilities, k).Select(s => new LabelScore(Labels[s.Index], s.Index, s.Score)).ToList();

@@ -1,4 +1,5 @@
 using InferenceService.Runtime.Repository;
+using InferenceService.Runtime.Telemetry;
 using InferenceService.Runtime.Tensors;
 using SkiaSharp;
 
@@ -27,15 +28,19 @@ public static class ImageEmbedder
         foreach (var chunk in numbered.Chunk(ModelCall.MaxItems(model.Config)))
         {
             var pixels = new float[chunk.Length * perImage];
-            for (var i = 0; i < chunk.Length; i++)
+            using (InferenceTelemetry.StartStage(InferenceTelemetry.PreprocessSpan, model.Name))
             {
-                var what = images.Count == 1 ? "image" : $"image #{chunk[i].index + 1}";
-                using var bitmap = ImageDecoder.Decode(chunk[i].image.Span, maxPixels, what, new SKSizeI(spec.Width, spec.Height));
-                ImagePreprocessor.WriteChw(bitmap, spec, pixels.AsSpan(i * perImage, perImage));
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    var what = images.Count == 1 ? "image" : $"image #{chunk[i].index + 1}";
+                    using var bitmap = ImageDecoder.Decode(chunk[i].image.Span, maxPixels, what, new SKSizeI(spec.Width, spec.Height));
+                    ImagePreprocessor.WriteChw(bitmap, spec, pixels.AsSpan(i * perImage, perImage));
+                }
             }
 
             var shape = ModelCall.Shape(model.Config, chunk.Length, spec.Channels, spec.Height, spec.Width);
             var outputs = await ModelCall.RunAsync(model, [Tensor.Create(input.Name, TensorDataType.Fp32, shape, pixels)], [output.Name], cancellationToken).ConfigureAwait(false);
+            using var normalise = InferenceTelemetry.StartStage(InferenceTelemetry.PostprocessSpan, model.Name);
             var features = ModelCall.Rows(outputs[0], chunk.Length, width, model.Name);
             for (var i = 0; i < chunk.Length; i++)
             {

@@ -1,4 +1,5 @@
 using InferenceService.Runtime.Repository;
+using InferenceService.Runtime.Telemetry;
 using InferenceService.Runtime.Tensors;
 
 namespace InferenceService.Runtime.Pipelines;
@@ -49,6 +50,7 @@ public sealed class Recommender
         }
 
         var scores = await ScoresAsync(model, UserScores, userId, 0, cancellationToken).ConfigureAwait(false);
+        using var rank = InferenceTelemetry.StartStage(InferenceTelemetry.PostprocessSpan, model.Name);
         return new Recommendation(VectorMath.TopK(scores, k, i => !exclude.Contains(i)), ColdStart: false);
     }
 
@@ -61,6 +63,7 @@ public sealed class Recommender
         }
 
         var scores = await ScoresAsync(model, ItemScores, 0, itemId, cancellationToken).ConfigureAwait(false);
+        using var rank = InferenceTelemetry.StartStage(InferenceTelemetry.PostprocessSpan, model.Name);
         return VectorMath.TopK(scores, k, i => i != itemId);
     }
 

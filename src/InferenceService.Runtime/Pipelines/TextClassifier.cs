@@ -1,4 +1,5 @@
 using InferenceService.Runtime.Repository;
+using InferenceService.Runtime.Telemetry;
 using InferenceService.Runtime.Tensors;
 
 namespace InferenceService.Runtime.Pipelines;
@@ -39,6 +40,7 @@ public sealed class TextClassifier
 
         var shape = ModelCall.Shape(head.Config, 1, Width);
         var outputs = await ModelCall.RunAsync(head, [Tensor.Create(InputName, TensorDataType.Fp32, shape, embedding.Vector)], [OutputName], cancellationToken).ConfigureAwait(false);
+        using var rank = InferenceTelemetry.StartStage(InferenceTelemetry.PostprocessSpan, head.Name);
         var probabilities = VectorMath.Softmax(ModelCall.Rows(outputs[0], 1, Labels.Count, head.Name));
         var ranked = VectorMath.TopK(probabilities, Labels.Count).Select(s => new LabelScore(Labels[s.Index], s.Index, s.Score)).ToList();
         return new TextClassification(ranked[0], ranked, embedding.Tokens, embedding.Truncated);

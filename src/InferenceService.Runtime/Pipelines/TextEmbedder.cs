@@ -1,4 +1,5 @@
 using InferenceService.Runtime.Repository;
+using InferenceService.Runtime.Telemetry;
 using InferenceService.Runtime.Tensors;
 
 namespace InferenceService.Runtime.Pipelines;
@@ -15,8 +16,13 @@ public static class TextEmbedder
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(texts);
-        var tokenizer = TextTokenizer.For(model);
-        var encoded = texts.Select(t => tokenizer.Encode(t, maxTokens)).ToList();
+        List<EncodedText> encoded;
+        using (InferenceTelemetry.StartStage(InferenceTelemetry.PreprocessSpan, model.Name))
+        {
+            var tokenizer = TextTokenizer.For(model);
+            encoded = texts.Select(t => tokenizer.Encode(t, maxTokens)).ToList();
+        }
+
         var output = model.Config.Outputs[0];
         var hidden = (int)output.Dims[^1];
         var result = new List<TextEmbedding>(texts.Count);
@@ -42,6 +48,7 @@ public static class TextEmbedder
                 Tensor.Create("token_type_ids", TensorDataType.Int64, shape, new long[ids.Length]),
             ];
             var outputs = await ModelCall.RunAsync(model, inputs, [output.Name], cancellationToken).ConfigureAwait(false);
+            using var pool = InferenceTelemetry.StartStage(InferenceTelemetry.PostprocessSpan, model.Name);
             var states = ModelCall.Rows(outputs[0], chunk.Length * length, hidden, model.Name);
             for (var i = 0; i < chunk.Length; i++)
             {

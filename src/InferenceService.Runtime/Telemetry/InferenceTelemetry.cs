@@ -19,6 +19,10 @@ public static class InferenceTelemetry
     public const string PreprocessSpan = "preprocess";
     public const string PostprocessSpan = "postprocess";
 
+    /// <summary>A task endpoint's pre- or post-processing span (decode, tokenise, pool, rank), tagged with its model.</summary>
+    public static Activity? StartStage(string span, string model) =>
+        Source.StartActivity(span)?.SetTag("inference.model", model);
+
     /// <summary>Durations are seconds; buckets from 0.5 ms to 10 s suit both a tiny model and a queued ResNet batch.</summary>
     private static readonly InstrumentAdvice<double> SecondsAdvice = new()
     {

@@ -53,4 +53,44 @@ public sealed class TracingTests
         var queue = spans.Single(s => s.OperationName == "queue wait");
         Assert.True(queue.StartTimeUtc <= batch.StartTimeUtc, $"queue wait starts {queue.StartTimeUtc:O}, batch {batch.StartTimeUtc:O}");
     }
+
+    [Fact]
+    public async Task TextEmbeddings_WithTraceparent_TraceHoldsTokeniseBatchAndPoolSpansOfMiniLm()
+    {
+        var traceId = ActivityTraceId.CreateRandom();
+        var spans = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == InferenceTelemetry.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a =>
+            {
+                if (a.TraceId == traceId)
+                {
+                    spans.Enqueue(a);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        using var service = new CustomService();
+        service.AddRealModel("minilm");
+        using var client = await service.StartAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/text/embeddings")
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new { texts = new[] { "This is a test." } }),
+        };
+        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
+
+        using var response = await client.SendAsync(request);
+        await response.Content.ReadAsByteArrayAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var preprocess = Assert.Single(spans, s => s.OperationName == InferenceTelemetry.PreprocessSpan);
+        var postprocess = Assert.Single(spans, s => s.OperationName == InferenceTelemetry.PostprocessSpan);
+        var batch = Assert.Single(spans, s => s.OperationName == "batch execute");
+        Assert.Equal("minilm", preprocess.GetTagItem("inference.model"));
+        Assert.Equal("minilm", postprocess.GetTagItem("inference.model"));
+        Assert.True(preprocess.StartTimeUtc + preprocess.Duration <= batch.StartTimeUtc, "tokenising ends before the batch runs");
+        Assert.True(batch.StartTimeUtc + batch.Duration <= postprocess.StartTimeUtc, "pooling starts after the batch ran");
+    }
 }
