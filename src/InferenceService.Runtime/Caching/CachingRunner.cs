@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -16,29 +17,53 @@ namespace InferenceService.Runtime.Caching;
 internal sealed class CachingRunner(IModelRunner inner, ResponseCache cache, ModelMetrics metrics, long maxEntryBytes) : IModelRunner, IModelStatistics
 {
     private readonly string prefix = string.Create(CultureInfo.InvariantCulture, $"{metrics.Model.Length}:{metrics.Model}/{metrics.Version}/");
+    private long hits;
+    private long hitTicks;
+    private long misses;
+    private long missTicks;
 
     public async Task<IReadOnlyList<Tensor>> InferAsync(InferenceRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var started = Stopwatch.GetTimestamp();
         var key = prefix + Hash(request);
         if (cache.TryGet(key, out var cached))
         {
             metrics.Cache(hit: true);
+            Interlocked.Increment(ref hits);
+            Interlocked.Add(ref hitTicks, Stopwatch.GetTimestamp() - started);
             return cached;
         }
 
         metrics.Cache(hit: false);
+        var lookup = Stopwatch.GetTimestamp() - started;
         var outputs = await inner.InferAsync(request, cancellationToken).ConfigureAwait(false);
+        var inserting = Stopwatch.GetTimestamp();
         var size = outputs.Sum(BinaryTensorData.SizeOf);
         if (maxEntryBytes == 0 || size <= maxEntryBytes)
         {
             cache.Add(key, outputs, size);
         }
 
+        Interlocked.Increment(ref misses);
+        Interlocked.Add(ref missTicks, lookup + Stopwatch.GetTimestamp() - inserting);
         return outputs;
     }
 
-    public ModelStatisticsSnapshot GetStatistics() => ((IModelStatistics)inner).GetStatistics();
+    /// <summary>The model's counters plus the cache's; as in Triton, <c>success</c> also counts the requests a hit answered.</summary>
+    public ModelStatisticsSnapshot GetStatistics()
+    {
+        var model = ((IModelStatistics)inner).GetStatistics();
+        var hit = new StatisticsDuration(Volatile.Read(ref hits), Nanoseconds(Volatile.Read(ref hitTicks)));
+        return model with
+        {
+            Success = new StatisticsDuration(model.Success.Count + hit.Count, model.Success.Ns + hit.Ns),
+            CacheHit = hit,
+            CacheMiss = new StatisticsDuration(Volatile.Read(ref misses), Nanoseconds(Volatile.Read(ref missTicks))),
+        };
+    }
+
+    private static long Nanoseconds(long ticks) => (long)(ticks * (1e9 / Stopwatch.Frequency));
 
     public ValueTask DisposeAsync()
     {

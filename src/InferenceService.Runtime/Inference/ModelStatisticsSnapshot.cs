@@ -33,6 +33,12 @@ public sealed record ModelStatisticsSnapshot
     /// <summary>Successful requests' time splitting and slicing their outputs.</summary>
     public StatisticsDuration ComputeOutput { get; init; }
 
+    /// <summary>Response cache lookups that answered the request, and their lookup time (Triton's <c>cache_hit</c>).</summary>
+    public StatisticsDuration CacheHit { get; init; }
+
+    /// <summary>Response cache lookups that found nothing, and their lookup plus insertion time, the model's own time excluded (Triton's <c>cache_miss</c>).</summary>
+    public StatisticsDuration CacheMiss { get; init; }
+
     /// <summary>Per executed batch size (ascending), successful executions and their compute durations.</summary>
     public IReadOnlyList<BatchStatistics> BatchStats { get; init; } = [];
 

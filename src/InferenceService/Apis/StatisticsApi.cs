@@ -72,14 +72,14 @@ public sealed record ModelStatisticsEntry(
         s.LastInference,
         s.InferenceCount,
         s.ExecutionCount,
-        new InferenceStatistics(D(s.Success), D(s.Fail), D(s.Queue), D(s.ComputeInput), D(s.ComputeInfer), D(s.ComputeOutput)),
+        new InferenceStatistics(D(s.Success), D(s.Fail), D(s.Queue), D(s.ComputeInput), D(s.ComputeInfer), D(s.ComputeOutput), D(s.CacheHit), D(s.CacheMiss)),
         s.BatchStats.Select(b => new BatchStatisticsEntry(b.BatchSize, D(b.ComputeInput), D(b.ComputeInfer), D(b.ComputeOutput))).ToList(),
         s.LatencyTarget);
 
     private static DurationEntry D(StatisticsDuration d) => new(d.Count, d.Ns);
 }
 
-public sealed record InferenceStatistics(DurationEntry Success, DurationEntry Fail, DurationEntry Queue, DurationEntry ComputeInput, DurationEntry ComputeInfer, DurationEntry ComputeOutput);
+public sealed record InferenceStatistics(DurationEntry Success, DurationEntry Fail, DurationEntry Queue, DurationEntry ComputeInput, DurationEntry ComputeInfer, DurationEntry ComputeOutput, DurationEntry CacheHit, DurationEntry CacheMiss);
 
 public sealed record BatchStatisticsEntry(long BatchSize, DurationEntry ComputeInput, DurationEntry ComputeInfer, DurationEntry ComputeOutput);
 

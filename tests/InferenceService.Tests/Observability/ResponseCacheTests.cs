@@ -35,6 +35,10 @@ public sealed class ResponseCacheTests
         Assert.Equal(2, PrometheusText.Value(text, "inference_cache_misses_total", model));
         Assert.Equal(2, PrometheusText.Value(text, "inference_exec_count_total", model));
         Assert.Equal(3, PrometheusText.Value(text, "inference_request_success_total", model));
+        var stats = System.Text.Json.Nodes.JsonNode.Parse(await client.GetStringAsync($"/v2/models/{name}/stats"))!["model_stats"]![0]!["inference_stats"]!;
+        Assert.Equal(1, (long)stats["cache_hit"]!["count"]!);
+        Assert.Equal(2, (long)stats["cache_miss"]!["count"]!);
+        Assert.Equal(3, (long)stats["success"]!["count"]!);
     }
 
     [Fact]
