@@ -14,19 +14,7 @@ public sealed class TracingTests
         var name = "traced-" + Guid.NewGuid().ToString("N")[..8];
         var traceId = ActivityTraceId.CreateRandom();
         var spans = new ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name == InferenceTelemetry.SourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = a =>
-            {
-                if (a.TraceId == traceId)
-                {
-                    spans.Enqueue(a);
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var listener = Listen(traceId, spans);
         using var service = new CustomService();
         service.Write(Path.Combine(name, "config.json"), MetricsTests.BatchedAdderConfig);
         AdderModel.Publish(service.RepositoryPath, name, 1, AdderModel.Build(1f));
@@ -59,19 +47,7 @@ public sealed class TracingTests
     {
         var traceId = ActivityTraceId.CreateRandom();
         var spans = new ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name == InferenceTelemetry.SourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = a =>
-            {
-                if (a.TraceId == traceId)
-                {
-                    spans.Enqueue(a);
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var listener = Listen(traceId, spans);
         using var service = new CustomService();
         service.AddRealModel("minilm");
         using var client = await service.StartAsync();
@@ -92,5 +68,24 @@ public sealed class TracingTests
         Assert.Equal("minilm", postprocess.GetTagItem("inference.model"));
         Assert.True(preprocess.StartTimeUtc + preprocess.Duration <= batch.StartTimeUtc, "tokenising ends before the batch runs");
         Assert.True(batch.StartTimeUtc + batch.Duration <= postprocess.StartTimeUtc, "pooling starts after the batch ran");
+    }
+
+    /// <summary>Collects the service's spans of one trace as they stop.</summary>
+    private static ActivityListener Listen(ActivityTraceId traceId, ConcurrentQueue<Activity> spans)
+    {
+        var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == InferenceTelemetry.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a =>
+            {
+                if (a.TraceId == traceId)
+                {
+                    spans.Enqueue(a);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        return listener;
     }
 }
