@@ -36,9 +36,10 @@ public static class VisionApi
         var limits = options.Value;
         try
         {
+            // The lease is taken once the upload is in: a slow client must not keep a version a swap retired alive.
+            var uploads = await ImageUpload.ReadAsync(request, limits.MaxImageBytes, limits.MaxImagesPerRequest, "Tasks:MaxImagesPerRequest", allowRaw: true, cancellationToken).ConfigureAwait(false);
             using var modelLease = TaskModel.Require(models, ImageEmbedder.ModelName);
             var model = modelLease.Version;
-            var uploads = await ImageUpload.ReadAsync(request, limits.MaxImageBytes, limits.MaxImagesPerRequest, "Tasks:MaxImagesPerRequest", allowRaw: true, cancellationToken).ConfigureAwait(false);
             var embeddings = await ImageEmbedder.EmbedAsync(model, uploads, limits.MaxImagePixels, cancellationToken).ConfigureAwait(false);
             return TypedResults.Ok(new VisionEmbeddingsResponse(model.Name, embeddings[0].Length, embeddings));
         }
@@ -54,13 +55,14 @@ public static class VisionApi
         var limits = options.Value;
         try
         {
-            using var modelLease = TaskModel.Require(models, ImageEmbedder.ModelName);
-            var model = modelLease.Version;
             var uploads = await ImageUpload.ReadAsync(request, limits.MaxImageBytes, 2, "similarity compares two images", allowRaw: false, cancellationToken).ConfigureAwait(false);
             if (uploads.Count != 2)
             {
                 throw PipelineException.BadRequest($"Similarity needs exactly 2 images as file parts, got {uploads.Count}.");
             }
+
+            using var modelLease = TaskModel.Require(models, ImageEmbedder.ModelName);
+            var model = modelLease.Version;
 
             var embeddings = await ImageEmbedder.EmbedAsync(model, uploads, limits.MaxImagePixels, cancellationToken).ConfigureAwait(false);
             return TypedResults.Ok(new VisionSimilarityResponse(model.Name, VectorMath.Cosine(embeddings[0], embeddings[1])));
