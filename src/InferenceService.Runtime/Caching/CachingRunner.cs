@@ -35,8 +35,10 @@ internal sealed class CachingRunner(IModelRunner inner, ResponseCache cache, Mod
             return cached;
         }
 
+        // Counted at the lookup, as /metrics counts it, so a request the model then fails is a miss in both.
         metrics.Cache(hit: false);
-        var lookup = Stopwatch.GetTimestamp() - started;
+        Interlocked.Increment(ref misses);
+        Interlocked.Add(ref missTicks, Stopwatch.GetTimestamp() - started);
         var outputs = await inner.InferAsync(request, cancellationToken).ConfigureAwait(false);
         var inserting = Stopwatch.GetTimestamp();
         var size = outputs.Sum(BinaryTensorData.SizeOf);
@@ -45,8 +47,7 @@ internal sealed class CachingRunner(IModelRunner inner, ResponseCache cache, Mod
             cache.Add(key, outputs, size);
         }
 
-        Interlocked.Increment(ref misses);
-        Interlocked.Add(ref missTicks, lookup + Stopwatch.GetTimestamp() - inserting);
+        Interlocked.Add(ref missTicks, Stopwatch.GetTimestamp() - inserting);
         return outputs;
     }
 
