@@ -98,7 +98,6 @@ public sealed class SoakTests(ITestOutputHelper output)
     private static async Task<long> ManagedCommittedAsync(HttpClient client)
     {
         var text = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
-        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith("dotnet_gc_last_collection_memory_committed_size_bytes", StringComparison.Ordinal));
-        return line is null ? 0 : (long)double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        return (long)(Observability.PrometheusText.Value(text, "dotnet_gc_last_collection_memory_committed_size_bytes") ?? 0);
     }
 }
