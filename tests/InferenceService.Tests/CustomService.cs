@@ -19,7 +19,7 @@ internal sealed class CustomService : WebApplicationFactory<Program>
 
     public string RepositoryPath { get; } = Path.Combine(Path.GetTempPath(), "is-repo-" + Guid.NewGuid().ToString("N"));
 
-    public ModelManager Models => Services.GetRequiredService<ModelManager>();
+    public ModelRegistry Models => Services.GetRequiredService<ModelRegistry>();
 
     /// <summary>Links a real model's files (no copy of the weights) under another name.</summary>
     public void AddRealModel(string name, string? asName = null)

@@ -12,7 +12,7 @@ public sealed class ServiceFixture : WebApplicationFactory<Program>, IAsyncLifet
 {
     public HttpClient Client { get; private set; } = null!;
 
-    public ModelManager Models => Services.GetRequiredService<ModelManager>();
+    public ModelRegistry Models => Services.GetRequiredService<ModelRegistry>();
 
     public async Task InitializeAsync()
     {

@@ -74,7 +74,6 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
         // With a latency target the loop waits for calibration (bounded, see Calibration) before its first batch; requests queue meanwhile.
         Calibrated = tuner is null ? Task.CompletedTask : Task.Run(() => tuner.CalibrateAsync(executor, () => Volatile.Read(ref disposed) != 0, shutdown.Token));
         loop = Task.Run(RunLoopAsync);
-        PendingQueues.Add(this, model.Name, () => Volatile.Read(ref queued));
     }
 
     /// <summary>Completes when latency-target calibration has finished (at once without a target). Never faults except on cancellation.</summary>
@@ -108,6 +107,8 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
         }
     }
 
+    public int QueueDepth => Volatile.Read(ref queued);
+
     public ModelStatisticsSnapshot GetStatistics() => tuner is null ? statistics.Snapshot() : statistics.Snapshot() with { LatencyTarget = tuner.GetStatistics() };
 
     public async ValueTask DisposeAsync()
@@ -116,8 +117,6 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
         {
             return;
         }
-
-        PendingQueues.Remove(this);
 
         // Armed before the first await: the drain limit runs from this call, however long the loop takes to stop.
         await using var drainTimer = timeProvider.CreateTimer(

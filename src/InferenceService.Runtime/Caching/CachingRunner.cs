@@ -52,6 +52,8 @@ internal sealed class CachingRunner(IModelRunner inner, ResponseCache cache, Mod
     }
 
     /// <summary>The model's counters plus the cache's; as in Triton, <c>success</c> also counts the requests a hit answered.</summary>
+    public int QueueDepth => ((IModelStatistics)inner).QueueDepth;
+
     public ModelStatisticsSnapshot GetStatistics()
     {
         var model = ((IModelStatistics)inner).GetStatistics();

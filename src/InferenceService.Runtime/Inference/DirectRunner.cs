@@ -44,5 +44,7 @@ internal sealed class DirectRunner(IBatchExecutor executor, IReadOnlyList<string
 
     public ModelStatisticsSnapshot GetStatistics() => statistics.Snapshot();
 
+    public int QueueDepth => 0;
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

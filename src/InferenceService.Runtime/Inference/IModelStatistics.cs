@@ -4,4 +4,7 @@ namespace InferenceService.Runtime.Inference;
 public interface IModelStatistics
 {
     ModelStatisticsSnapshot GetStatistics();
+
+    /// <summary>Requests admitted to the queue and not yet in a batch (0 without a batcher).</summary>
+    int QueueDepth { get; }
 }

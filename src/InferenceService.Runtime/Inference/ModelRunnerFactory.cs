@@ -16,7 +16,7 @@ public static class ModelRunnerFactory
     /// </summary>
     /// <exception cref="ArgumentException">The dynamic_batching section fails <see cref="DynamicBatchingConfigValidator"/>.</exception>
     public static IModelRunner Create(string modelName, ModelConfig config, IBatchExecutor executor, TimeProvider timeProvider, ILoggerFactory loggerFactory) =>
-        CreateCore(config, executor, timeProvider, loggerFactory, ModelMetrics.Unversioned(modelName));
+        CreateCore(modelName, config, executor, timeProvider, loggerFactory, metrics: null);
 
     /// <summary>
     /// The served runner of a model version: <see cref="ObservedRunner"/> (request metrics) → response cache (when the
@@ -27,7 +27,7 @@ public static class ModelRunnerFactory
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(services);
-        var runner = CreateCore(config, executor, timeProvider, loggerFactory, model);
+        var runner = CreateCore(model.Model, config, executor, timeProvider, loggerFactory, model);
         if (services.Policy.CircuitBreakerEnabled || services.Policy.ExecutionTimeout is not null)
         {
             runner = new ResilientRunner(runner, model.Model, services.Policy, timeProvider, loggerFactory.CreateLogger<ResilientRunner>());
@@ -41,9 +41,8 @@ public static class ModelRunnerFactory
         return new ObservedRunner(runner, model, timeProvider);
     }
 
-    private static IModelRunner CreateCore(ModelConfig config, IBatchExecutor executor, TimeProvider timeProvider, ILoggerFactory loggerFactory, ModelMetrics metrics)
+    private static IModelRunner CreateCore(string modelName, ModelConfig config, IBatchExecutor executor, TimeProvider timeProvider, ILoggerFactory loggerFactory, ModelMetrics? metrics)
     {
-        var modelName = metrics.Model;
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(executor);
         ArgumentNullException.ThrowIfNull(timeProvider);

@@ -29,5 +29,7 @@ internal sealed class ObservedRunner(IModelRunner inner, ModelMetrics metrics, T
 
     public ModelStatisticsSnapshot GetStatistics() => ((IModelStatistics)inner).GetStatistics();
 
+    public int QueueDepth => ((IModelStatistics)inner).QueueDepth;
+
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 }

@@ -1,3 +1,4 @@
+using InferenceService.Runtime.Inference;
 using InferenceService.Runtime.Repository;
 using InferenceService.Runtime.Telemetry;
 using InferenceService.Runtime.Tensors;
@@ -8,7 +9,7 @@ namespace InferenceService.Runtime.Pipelines;
 /// A factorisation recommender from the training module. The model scores every item for one user (user_scores) or
 /// against one item (item_scores, cosine); the unused input is fed 0 and only the wanted output is requested.
 /// </summary>
-public sealed class Recommender
+public sealed class Recommender : ITaskPipeline
 {
     private const string UserInput = "user_ids";
     private const string ItemInput = "item_ids";
@@ -21,12 +22,12 @@ public sealed class Recommender
         ItemNames = itemNames;
     }
 
+    public string Kind => PipelineKinds.Recommender;
+
     public RecommenderConfig Config { get; }
 
     /// <summary>Item n's name, when the model ships items.txt.</summary>
     public IReadOnlyList<string>? ItemNames { get; }
-
-    public static Recommender For(ModelVersion model) => TaskModel.Get(model, Load);
 
     public string? NameOf(int item) => ItemNames is { } names && item < names.Count ? names[item] : null;
 
@@ -35,9 +36,11 @@ public sealed class Recommender
     /// A user id at or beyond num_users is unknown: 404, unless <paramref name="popularForUnknown"/> asks for the
     /// cold-start answer (the popular items, which is what a user new to the model gets).
     /// </summary>
-    public async Task<Recommendation> ForUserAsync(ModelVersion model, long userId, int k, IReadOnlySet<int> exclude, bool popularForUnknown, CancellationToken cancellationToken)
+    public async Task<Recommendation> ForUserAsync(InferenceGateway gateway, InferenceTicket ticket, long userId, int k, IReadOnlySet<int> exclude, bool popularForUnknown, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(ticket);
         ArgumentNullException.ThrowIfNull(exclude);
+        var model = ticket.Model;
         if (userId < 0 || userId >= Config.NumUsers)
         {
             if (!popularForUnknown)
@@ -49,51 +52,64 @@ public sealed class Recommender
             return new Recommendation(popular, ColdStart: true);
         }
 
-        var scores = await ScoresAsync(model, UserScores, userId, 0, cancellationToken).ConfigureAwait(false);
+        var scores = await ScoresAsync(gateway, ticket, UserScores, userId, 0, cancellationToken).ConfigureAwait(false);
         using var rank = InferenceTelemetry.StartStage(InferenceTelemetry.PostprocessSpan, model.Name);
         return new Recommendation(VectorMath.TopK(scores, k, i => !exclude.Contains(i)), ColdStart: false);
     }
 
     /// <summary>The <paramref name="k"/> items most similar (cosine) to <paramref name="itemId"/>, the item itself left out.</summary>
-    public async Task<IReadOnlyList<ScoredItem>> SimilarItemsAsync(ModelVersion model, long itemId, int k, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ScoredItem>> SimilarItemsAsync(InferenceGateway gateway, InferenceTicket ticket, long itemId, int k, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(ticket);
+        var model = ticket.Model;
         if (itemId < 0 || itemId >= Config.NumItems)
         {
             throw PipelineException.NotFound($"Unknown item {itemId}: model '{model.Name}' knows items 0 to {Config.NumItems - 1}.");
         }
 
-        var scores = await ScoresAsync(model, ItemScores, 0, itemId, cancellationToken).ConfigureAwait(false);
+        var scores = await ScoresAsync(gateway, ticket, ItemScores, 0, itemId, cancellationToken).ConfigureAwait(false);
         using var rank = InferenceTelemetry.StartStage(InferenceTelemetry.PostprocessSpan, model.Name);
         return VectorMath.TopK(scores, k, i => i != itemId);
     }
 
-    private async Task<float[]> ScoresAsync(ModelVersion model, string output, long userId, long itemId, CancellationToken cancellationToken)
+    private async Task<float[]> ScoresAsync(InferenceGateway gateway, InferenceTicket ticket, string output, long userId, long itemId, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        var shape = ModelCall.Shape(model.Config, 1, 1);
+        ArgumentNullException.ThrowIfNull(gateway);
+        var model = ticket.Model;
+        var shape = PipelineTensors.Shape(model.Config, 1, 1);
         Tensor[] inputs =
         [
             Tensor.Create(UserInput, TensorDataType.Int64, shape, new[] { userId }),
             Tensor.Create(ItemInput, TensorDataType.Int64, shape, new[] { itemId }),
         ];
-        var outputs = await ModelCall.RunAsync(model, inputs, [output], cancellationToken).ConfigureAwait(false);
-        return ModelCall.Rows(outputs[0], 1, Config.NumItems, model.Name);
+        var outputs = await gateway.SubmitAsync(ticket, new(inputs, [output]), cancellationToken).ConfigureAwait(false);
+        return PipelineTensors.Rows(outputs[0], 1, Config.NumItems, model.Name);
     }
 
-    private static Recommender Load(ModelVersion model)
+    internal static Recommender Build(ModelVersion model)
     {
-        var config = TaskModel.ReadConfig<RecommenderConfig>(model);
+        var config = TaskPipelines.ReadConfig<RecommenderConfig>(model);
         if (config.NumUsers < 1 || config.NumItems < 1)
         {
-            throw TaskModel.Misconfigured(model, $"pipeline.num_users and pipeline.num_items must be >= 1, got {config.NumUsers} and {config.NumItems}");
+            throw TaskPipelines.Misconfigured(model, $"pipeline.num_users and pipeline.num_items must be >= 1, got {config.NumUsers} and {config.NumItems}");
         }
 
         if (config.PopularItems.Any(i => i < 0 || i >= config.NumItems))
         {
-            throw TaskModel.Misconfigured(model, $"pipeline.popular_items must be item ids 0 to {config.NumItems - 1}");
+            throw TaskPipelines.Misconfigured(model, $"pipeline.popular_items must be item ids 0 to {config.NumItems - 1}");
         }
 
-        var names = config.ItemNames is null ? null : TaskModel.ReadLines(model, config.ItemNames, "item_names");
+        foreach (var name in new[] { UserScores, ItemScores })
+        {
+            var output = model.Config.Outputs.FirstOrDefault(o => o.Name == name);
+            if (output is null || output.Dims.Count == 0 || output.Dims[^1] != config.NumItems)
+            {
+                var found = output is null ? "the model has no such output" : $"its dims are {TaskPipelines.Dims(output.Dims)}";
+                throw TaskPipelines.Misconfigured(model, $"output '{name}' must score pipeline.num_items = {config.NumItems} items, but {found}");
+            }
+        }
+
+        var names = config.ItemNames is null ? null : TaskPipelines.ReadLines(model, config.ItemNames, "item_names");
         return new Recommender(config, names);
     }
 }

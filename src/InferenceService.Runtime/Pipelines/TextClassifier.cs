@@ -1,72 +1,96 @@
+using System.Text.Json;
+using InferenceService.Runtime.Inference;
 using InferenceService.Runtime.Repository;
 using InferenceService.Runtime.Telemetry;
 using InferenceService.Runtime.Tensors;
 
 namespace InferenceService.Runtime.Pipelines;
 
-/// <summary>A classifier head over MiniLM sentence embeddings (the spam classifier): embed, run the head, softmax.</summary>
-public sealed class TextClassifier
+/// <summary>A classifier head over sentence embeddings (the spam classifier): embed with its embedding model, run the head, softmax.</summary>
+public sealed class TextClassifier : ITaskPipeline
 {
+    private readonly string _inputName;
+    private readonly string _outputName;
+    private readonly int _width;
+
     private TextClassifier(TextClassifierConfig config, IReadOnlyList<string> labels, string inputName, string outputName, int width)
     {
         Config = config;
         Labels = labels;
-        InputName = inputName;
-        OutputName = outputName;
-        Width = width;
+        _inputName = inputName;
+        _outputName = outputName;
+        _width = width;
     }
+
+    public string Kind => PipelineKinds.TextClassifier;
 
     public TextClassifierConfig Config { get; }
 
     public IReadOnlyList<string> Labels { get; }
 
-    private string InputName { get; }
-
-    private string OutputName { get; }
-
-    private int Width { get; }
-
-    public static TextClassifier For(ModelVersion model) => TaskModel.Get(model, Load);
-
-    /// <summary>Embeds <paramref name="text"/> with <paramref name="embedder"/> (at most the head's max_tokens), then classifies it.</summary>
-    public async Task<TextClassification> ClassifyAsync(ModelVersion head, ModelVersion embedder, string text, int maxTokens, CancellationToken cancellationToken)
+    /// <summary>Embeds <paramref name="text"/> with the head's embedding model (at most the head's max_tokens), then classifies it.</summary>
+    public async Task<TextClassification> ClassifyAsync(InferenceGateway gateway, InferenceTicket head, string text, int maxTokens, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(gateway);
         ArgumentNullException.ThrowIfNull(head);
-        var embedding = (await TextEmbedder.EmbedAsync(embedder, [text], Math.Min(maxTokens, Config.MaxTokens), cancellationToken).ConfigureAwait(false))[0];
-        if (embedding.Vector.Length != Width)
+        TextEmbedding embedding;
+        using (var embedderTicket = gateway.AdmitPipeline<TextEmbedder>(Config.EmbeddingModel, PipelineKinds.TextEmbedder, out var embedder))
         {
-            throw TaskModel.Misconfigured(head, $"'{Config.EmbeddingModel}' gives {embedding.Vector.Length} values but input '{InputName}' takes {Width}");
+            embedding = (await embedder.EmbedAsync(gateway, embedderTicket, [text], Math.Min(maxTokens, Config.MaxTokens), cancellationToken).ConfigureAwait(false))[0];
         }
 
-        var shape = ModelCall.Shape(head.Config, 1, Width);
-        var outputs = await ModelCall.RunAsync(head, [Tensor.Create(InputName, TensorDataType.Fp32, shape, embedding.Vector)], [OutputName], cancellationToken).ConfigureAwait(false);
-        using var rank = InferenceTelemetry.StartStage(InferenceTelemetry.PostprocessSpan, head.Name);
-        var probabilities = VectorMath.Softmax(ModelCall.Rows(outputs[0], 1, Labels.Count, head.Name));
+        if (embedding.Vector.Length != _width)
+        {
+            // The embedding model was swapped for one of another width after this head loaded.
+            throw TaskPipelines.Misconfigured(head.Model, $"'{Config.EmbeddingModel}' now gives {embedding.Vector.Length} values but input '{_inputName}' takes {_width}");
+        }
+
+        var shape = PipelineTensors.Shape(head.Model.Config, 1, _width);
+        var outputs = await gateway.SubmitAsync(head, new([Tensor.Create(_inputName, TensorDataType.Fp32, shape, embedding.Vector)], [_outputName]), cancellationToken).ConfigureAwait(false);
+        using var rank = InferenceTelemetry.StartStage(InferenceTelemetry.PostprocessSpan, head.Model.Name);
+        var probabilities = VectorMath.Softmax(PipelineTensors.Rows(outputs[0], 1, Labels.Count, head.Model.Name));
         var ranked = VectorMath.TopK(probabilities, Labels.Count).Select(s => new LabelScore(Labels[s.Index], s.Index, s.Score)).ToList();
         return new TextClassification(ranked[0], ranked, embedding.Tokens, embedding.Truncated);
     }
 
-    private static TextClassifier Load(ModelVersion model)
+    internal static TextClassifier Build(ModelVersion model, Func<string, ModelConfig?> repositoryConfig)
     {
-        var config = TaskModel.ReadConfig<TextClassifierConfig>(model);
+        var config = TaskPipelines.ReadConfig<TextClassifierConfig>(model);
         if (config.MaxTokens is < 2 or > 512)
         {
-            throw TaskModel.Misconfigured(model, $"pipeline.max_tokens must be 2 to 512, got {config.MaxTokens}");
+            throw TaskPipelines.Misconfigured(model, $"pipeline.max_tokens must be 2 to 512, got {config.MaxTokens}");
         }
 
-        var labels = TaskModel.ReadLines(model, config.Labels, "labels");
+        var labels = TaskPipelines.ReadLines(model, config.Labels, "labels");
         var input = model.Config.Inputs[0];
-        var output = model.Config.Outputs.FirstOrDefault(o => o.Name == "logits") ?? model.Config.Outputs[0];
+        var output = TaskPipelines.LogitsOutput(model.Config);
         if (input.Dims.Count != 1 || input.Dims[0] < 1)
         {
-            throw TaskModel.Misconfigured(model, $"input '{input.Name}' must have one fixed dim (the embedding size), got [{string.Join(",", input.Dims)}]");
+            throw TaskPipelines.Misconfigured(model, $"input '{input.Name}' must have one fixed dim (the embedding size), got {TaskPipelines.Dims(input.Dims)}");
         }
 
         if (output.Dims.Count == 0 || output.Dims[^1] != labels.Count)
         {
-            throw TaskModel.Misconfigured(model, $"output '{output.Name}' has dims [{string.Join(",", output.Dims)}] but {config.Labels} has {labels.Count} labels");
+            throw TaskPipelines.Misconfigured(model, $"output '{output.Name}' has dims {TaskPipelines.Dims(output.Dims)} but {config.Labels} has {labels.Count} labels");
         }
 
+        CheckEmbeddingModel(model, config.EmbeddingModel, input, repositoryConfig(config.EmbeddingModel));
         return new TextClassifier(config, labels, input.Name, output.Name, (int)input.Dims[0]);
+    }
+
+    private static void CheckEmbeddingModel(ModelVersion model, string name, TensorConfig input, ModelConfig? embedder)
+    {
+        var kind = embedder?.Pipeline is { ValueKind: JsonValueKind.Object } p && p.TryGetProperty("kind", out var k) && k.ValueKind == JsonValueKind.String ? k.GetString() : null;
+        if (embedder is null || kind != PipelineKinds.TextEmbedder)
+        {
+            var what = embedder is null ? "is not a model of the repository" : $"has no pipeline of kind '{PipelineKinds.TextEmbedder}'";
+            throw TaskPipelines.Misconfigured(model, $"pipeline.embedding_model '{name}' {what}");
+        }
+
+        var hidden = embedder.Outputs.Count > 0 && embedder.Outputs[0].Dims.Count > 0 ? embedder.Outputs[0].Dims[^1] : -1;
+        if (hidden != input.Dims[0])
+        {
+            throw TaskPipelines.Misconfigured(model, $"input '{input.Name}' takes {input.Dims[0]} values but embedding model '{name}' gives {hidden}");
+        }
     }
 }

@@ -1,3 +1,4 @@
+using InferenceService.Runtime.Inference;
 using InferenceService.Runtime.Repository;
 using InferenceService.Runtime.Telemetry;
 using InferenceService.Runtime.Tensors;
@@ -5,28 +6,48 @@ using InferenceService.Runtime.Tensors;
 namespace InferenceService.Runtime.Pipelines;
 
 /// <summary>
-/// Sentence embeddings from MiniLM: tokenise, pad a request's texts to its longest (mask 0 on padding, which the
-/// mean pooling ignores), mean-pool last_hidden_state over the mask and L2-normalise.
+/// Sentence embeddings from a BERT-style encoder (MiniLM): tokenise, pad a request's texts to its longest (mask 0 on
+/// padding, which the mean pooling ignores), mean-pool the hidden states over the mask and L2-normalise.
 /// </summary>
-public static class TextEmbedder
+public sealed class TextEmbedder : ITaskPipeline
 {
     public const string ModelName = "minilm";
 
-    public static async Task<IReadOnlyList<TextEmbedding>> EmbedAsync(ModelVersion model, IReadOnlyList<string> texts, int maxTokens, CancellationToken cancellationToken)
+    private const string IdsInput = "input_ids";
+    private const string MaskInput = "attention_mask";
+    private const string TypeIdsInput = "token_type_ids";
+
+    private readonly TextTokenizer _tokenizer;
+    private readonly string _outputName;
+    private readonly bool _takesTypeIds;
+
+    private TextEmbedder(TextTokenizer tokenizer, string outputName, int width, bool takesTypeIds)
     {
-        ArgumentNullException.ThrowIfNull(model);
+        _tokenizer = tokenizer;
+        _outputName = outputName;
+        Width = width;
+        _takesTypeIds = takesTypeIds;
+    }
+
+    public string Kind => PipelineKinds.TextEmbedder;
+
+    /// <summary>Values per embedding (the hidden size).</summary>
+    public int Width { get; }
+
+    public async Task<IReadOnlyList<TextEmbedding>> EmbedAsync(InferenceGateway gateway, InferenceTicket ticket, IReadOnlyList<string> texts, int maxTokens, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(gateway);
+        ArgumentNullException.ThrowIfNull(ticket);
         ArgumentNullException.ThrowIfNull(texts);
+        var model = ticket.Model;
         List<EncodedText> encoded;
         using (InferenceTelemetry.StartStage(InferenceTelemetry.PreprocessSpan, model.Name))
         {
-            var tokenizer = TextTokenizer.For(model);
-            encoded = texts.Select(t => tokenizer.Encode(t, maxTokens)).ToList();
+            encoded = texts.Select(t => _tokenizer.Encode(t, maxTokens)).ToList();
         }
 
-        var output = model.Config.Outputs[0];
-        var hidden = (int)output.Dims[^1];
         var result = new List<TextEmbedding>(texts.Count);
-        foreach (var chunk in encoded.Chunk(ModelCall.MaxItems(model.Config)))
+        foreach (var chunk in encoded.Chunk(PipelineTensors.MaxItems(model.Config)))
         {
             var length = chunk.Max(e => e.Ids.Count);
             var ids = new long[chunk.Length * length];
@@ -40,25 +61,54 @@ public static class TextEmbedder
                 }
             }
 
-            var shape = ModelCall.Shape(model.Config, chunk.Length, length);
-            Tensor[] inputs =
+            var shape = PipelineTensors.Shape(model.Config, chunk.Length, length);
+            List<Tensor> inputs =
             [
-                Tensor.Create("input_ids", TensorDataType.Int64, shape, ids),
-                Tensor.Create("attention_mask", TensorDataType.Int64, shape, mask),
-                Tensor.Create("token_type_ids", TensorDataType.Int64, shape, new long[ids.Length]),
+                Tensor.Create(IdsInput, TensorDataType.Int64, shape, ids),
+                Tensor.Create(MaskInput, TensorDataType.Int64, shape, mask),
             ];
-            var outputs = await ModelCall.RunAsync(model, inputs, [output.Name], cancellationToken).ConfigureAwait(false);
+            if (_takesTypeIds)
+            {
+                inputs.Add(Tensor.Create(TypeIdsInput, TensorDataType.Int64, shape, new long[ids.Length]));
+            }
+
+            var outputs = await gateway.SubmitAsync(ticket, new(inputs, [_outputName]), cancellationToken).ConfigureAwait(false);
             using var pool = InferenceTelemetry.StartStage(InferenceTelemetry.PostprocessSpan, model.Name);
-            var states = ModelCall.Rows(outputs[0], chunk.Length * length, hidden, model.Name);
+            var states = PipelineTensors.Rows(outputs[0], chunk.Length * length, Width, model.Name);
             for (var i = 0; i < chunk.Length; i++)
             {
-                var vector = MeanPool(states.AsSpan(i * length * hidden, length * hidden), chunk[i].Ids.Count, hidden);
+                var vector = MeanPool(states.AsSpan(i * length * Width, length * Width), chunk[i].Ids.Count, Width);
                 VectorMath.L2Normalize(vector);
                 result.Add(new TextEmbedding(vector, chunk[i].Ids.Count, chunk[i].Truncated));
             }
         }
 
         return result;
+    }
+
+    internal static TextEmbedder Build(ModelVersion model)
+    {
+        var config = TaskPipelines.ReadConfig<TextEmbedderConfig>(model);
+        var names = model.Config.Inputs.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+        if (!names.Contains(IdsInput) || !names.Contains(MaskInput) || names.Except([IdsInput, MaskInput, TypeIdsInput]).Any())
+        {
+            throw TaskPipelines.Misconfigured(model, $"a text embedder takes inputs {IdsInput} and {MaskInput} (and optionally {TypeIdsInput}), but the model's are {string.Join(", ", names)}");
+        }
+
+        var output = model.Config.Outputs[0];
+        if (output.Dims.Count == 0 || output.Dims[^1] < 1)
+        {
+            throw TaskPipelines.Misconfigured(model, $"output '{output.Name}' must end with the fixed hidden size, got {TaskPipelines.Dims(output.Dims)}");
+        }
+
+        var vocab = Path.Combine(model.Directory, config.Vocab);
+        if (Path.GetFileName(config.Vocab) != config.Vocab || !File.Exists(vocab))
+        {
+            throw TaskPipelines.Misconfigured(model, $"pipeline.vocab names '{config.Vocab}', which is not a file in {model.Directory}");
+        }
+
+        using var stream = File.OpenRead(vocab);
+        return new TextEmbedder(new TextTokenizer(stream), output.Name, (int)output.Dims[^1], names.Contains(TypeIdsInput));
     }
 
     /// <summary>The mean of the first <paramref name="tokens"/> rows: exactly the positions whose mask is 1.</summary>

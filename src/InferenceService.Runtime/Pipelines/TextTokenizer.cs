@@ -1,9 +1,8 @@
-using InferenceService.Runtime.Repository;
 using Microsoft.ML.Tokenizers;
 
 namespace InferenceService.Runtime.Pipelines;
 
-/// <summary>The uncased BERT WordPiece tokenizer of a MiniLM version (its vocab.txt), built once per version.</summary>
+/// <summary>The uncased BERT WordPiece tokenizer of a MiniLM version (its vocab.txt), built once when its version loads.</summary>
 public sealed class TextTokenizer
 {
     public const string VocabFileName = "vocab.txt";
@@ -15,18 +14,6 @@ public sealed class TextTokenizer
         // Uncased BERT: lower-case and strip accents (NFD, drop non-spacing marks) before WordPiece.
         _tokenizer = BertTokenizer.Create(vocab, new BertOptions { LowerCaseBeforeTokenization = true, RemoveNonSpacingMarks = true });
     }
-
-    public static TextTokenizer For(ModelVersion model) => TaskModel.Get(model, m =>
-    {
-        var path = Path.Combine(m.Directory, VocabFileName);
-        if (!File.Exists(path))
-        {
-            throw TaskModel.Misconfigured(m, $"{path} is missing (it is provisioned with the model: run `dotnet build`)");
-        }
-
-        using var stream = File.OpenRead(path);
-        return new TextTokenizer(stream);
-    });
 
     /// <summary>
     /// Ids with [CLS] ... [SEP], at most <paramref name="maxTokens"/> of them: a longer text keeps its first tokens and

@@ -1,3 +1,4 @@
+using InferenceService.Runtime.Inference;
 using InferenceService.Runtime.Tensors;
 
 namespace InferenceService.Runtime.Protocol;
@@ -12,9 +13,8 @@ public sealed record V2InferRequest
     /// <summary>Requested outputs; null when the request names none (all outputs).</summary>
     public IReadOnlyList<string>? Outputs { get; init; }
 
-    public int? Priority { get; init; }
-
-    public long? TimeoutMicroseconds { get; init; }
+    /// <summary>The request's priority and timeout, as sent (checked against the model on submit).</summary>
+    public RequestParameters Parameters { get; init; }
 
     /// <summary>Outputs to return as binary data (their own <c>binary_data</c> parameter).</summary>
     public IReadOnlySet<string> BinaryOutputs { get; init; } = new HashSet<string>();

@@ -94,7 +94,7 @@ public static class V2JsonRequestReader
                 }
             }
 
-            int? priority = null;
+            long? priority = null;
             long? timeout = null;
             var allBinary = false;
             if (root.TryGetProperty("parameters", out var parameters))
@@ -108,12 +108,13 @@ public static class V2JsonRequestReader
 
                 if (parameters.TryGetProperty("priority", out var p))
                 {
-                    priority = p.ValueKind == JsonValueKind.Number && p.TryGetInt32(out var v) && v >= 0 ? v : throw Bad("parameters.priority must be an integer >= 0 (0 = the model's default level).");
+                    // Only the type is checked here; the range is checked with the model, alike for every protocol.
+                    priority = p.ValueKind == JsonValueKind.Number && p.TryGetInt64(out var v) ? v : throw Bad("parameters.priority must be an integer (0 = the model's default level).");
                 }
 
                 if (parameters.TryGetProperty("timeout", out var t))
                 {
-                    timeout = t.ValueKind == JsonValueKind.Number && t.TryGetInt64(out var v) && v >= 0 ? v : throw Bad("parameters.timeout must be an integer number of microseconds >= 0.");
+                    timeout = t.ValueKind == JsonValueKind.Number && t.TryGetInt64(out var v) ? v : throw Bad("parameters.timeout must be an integer number of microseconds (0 = the model's default).");
                 }
             }
 
@@ -122,8 +123,7 @@ public static class V2JsonRequestReader
                 Id = id,
                 Inputs = inputs,
                 Outputs = outputs,
-                Priority = priority == 0 ? null : priority,
-                TimeoutMicroseconds = timeout == 0 ? null : timeout,
+                Parameters = new RequestParameters(priority, timeout),
                 BinaryOutputs = binaryOutputs,
                 AllOutputsBinary = allBinary,
             };

@@ -1,5 +1,7 @@
 using InferenceService.Runtime.Inference;
+using InferenceService.Runtime.Pipelines;
 using InferenceService.Runtime.Sessions;
+using InferenceService.Runtime.Telemetry;
 
 namespace InferenceService.Runtime.Repository;
 
@@ -40,15 +42,26 @@ public sealed class ModelVersion : IAsyncDisposable
 
     public IModelRunner? Runner { get; private set; }
 
+    /// <summary>The task pipeline built from the version's settings at load, when its config names one.</summary>
+    public ITaskPipeline? Pipeline { get; private set; }
+
+    /// <summary>What a request to this version is told while it is not ready.</summary>
+    public string NotReadyMessage => $"Model '{Name}' version {Version} is not ready: {State}{(Reason is null ? string.Empty : " (" + Reason + ")")}.";
+
     public string ExecutionProvider => Pool?.ExecutionProvider ?? "none";
 
     /// <summary>Requests currently holding the version.</summary>
     public int ActiveLeases => Math.Max(0, Volatile.Read(ref _leases));
 
-    internal void MarkReady(SessionPool pool, IModelRunner runner)
+    /// <summary>The version's instruments, once it is ready (null for a runner built without them).</summary>
+    public ModelMetrics? Metrics { get; private set; }
+
+    internal void MarkReady(SessionPool pool, IModelRunner runner, ITaskPipeline? pipeline = null, ModelMetrics? metrics = null)
     {
+        Metrics = metrics;
         Pool = pool;
         Runner = runner;
+        Pipeline = pipeline;
         State = ModelState.Ready;
     }
 

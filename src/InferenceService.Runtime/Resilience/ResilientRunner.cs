@@ -91,6 +91,8 @@ internal sealed partial class ResilientRunner : IModelRunner, IModelStatistics
 
     public ModelStatisticsSnapshot GetStatistics() => ((IModelStatistics)inner).GetStatistics();
 
+    public int QueueDepth => ((IModelStatistics)inner).QueueDepth;
+
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Model '{Model}': circuit breaker opened for {Seconds} s after repeated failures (last: {Reason})")]

@@ -1,7 +1,7 @@
 using System.Globalization;
 using InferenceService.Hosting;
 using InferenceService.Runtime.Pipelines;
-using InferenceService.Runtime.Repository;
+using InferenceService.Runtime.Inference;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -28,7 +28,7 @@ public static class RecommendationsApi
     /// <param name="exclude">Seen item ids to leave out: comma-separated and/or repeated (exclude=3,17&amp;exclude=42).</param>
     /// <param name="fallback">"popular": an unknown user gets the model's popular items (cold start) instead of 404.</param>
     private static async Task<Results<Ok<UserRecommendationsResponse>, ProblemHttpResult, ValidationProblem>> ForUser(
-        string model, string userId, ModelManager models, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken,
+        string model, string userId, InferenceGateway gateway, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken,
         string? k = null, string[]? exclude = null, string? fallback = null)
     {
         var limits = options.Value;
@@ -49,9 +49,8 @@ public static class RecommendationsApi
 
         try
         {
-            using var versionLease = TaskModel.Find(models, model, PipelineKinds.Recommender);
-            var version = versionLease.Version;
-            var recommender = Recommender.For(version);
+            using var ticket = gateway.AdmitPipeline<Recommender>(model, PipelineKinds.Recommender, out var recommender);
+            var version = ticket.Model;
             var excluded = new HashSet<int>();
             foreach (var token in (exclude ?? []).SelectMany(e => e.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
             {
@@ -66,7 +65,7 @@ public static class RecommendationsApi
                 }
             }
 
-            var result = await recommender.ForUserAsync(version, user, top, excluded, fallback == "popular", cancellationToken).ConfigureAwait(false);
+            var result = await recommender.ForUserAsync(gateway, ticket, user, top, excluded, fallback == "popular", cancellationToken).ConfigureAwait(false);
             return TypedResults.Ok(new UserRecommendationsResponse(version.Name, user, result.ColdStart, Items(recommender, result.Items)));
         }
         catch (Exception e) when (TaskProblems.TryCreate(e, out var problem))
@@ -76,7 +75,7 @@ public static class RecommendationsApi
     }
 
     private static async Task<Results<Ok<SimilarItemsResponse>, ProblemHttpResult, ValidationProblem>> Similar(
-        string model, string itemId, ModelManager models, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken, string? k = null)
+        string model, string itemId, InferenceGateway gateway, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken, string? k = null)
     {
         var limits = options.Value;
         if (ParseId(itemId) is not { } item)
@@ -91,10 +90,9 @@ public static class RecommendationsApi
 
         try
         {
-            using var versionLease = TaskModel.Find(models, model, PipelineKinds.Recommender);
-            var version = versionLease.Version;
-            var recommender = Recommender.For(version);
-            var similar = await recommender.SimilarItemsAsync(version, item, top, cancellationToken).ConfigureAwait(false);
+            using var ticket = gateway.AdmitPipeline<Recommender>(model, PipelineKinds.Recommender, out var recommender);
+            var version = ticket.Model;
+            var similar = await recommender.SimilarItemsAsync(gateway, ticket, item, top, cancellationToken).ConfigureAwait(false);
             return TypedResults.Ok(new SimilarItemsResponse(version.Name, item, Items(recommender, similar)));
         }
         catch (Exception e) when (TaskProblems.TryCreate(e, out var problem))

@@ -82,5 +82,5 @@ public static class RepositoryApi
         return ok ? await next(context).ConfigureAwait(false) : Error(StatusCodes.Status403Forbidden, "The admin key is wrong.");
     }
 
-    private static JsonHttpResult<V2Error> Error(int status, string message) => TypedResults.Json(new V2Error(message), statusCode: status);
+    private static JsonHttpResult<V2Error> Error(int status, string message) => V2Errors.Error(status, message);
 }

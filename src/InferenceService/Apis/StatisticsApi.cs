@@ -13,36 +13,36 @@ public static class StatisticsApi
     public static IEndpointRouteBuilder MapStatisticsApi(this IEndpointRouteBuilder app)
     {
         var v2 = app.MapGroup("/v2/models").WithTags("Open Inference Protocol (V2)");
-        v2.MapGet("/stats", (ModelManager m) => Stats(null, null, m)).WithName("V2AllModelStatistics")
+        v2.MapGet("/stats", (ModelRegistry r) => Stats(null, null, r)).WithName("V2AllModelStatistics")
             .WithSummary("Statistics of every served model version.");
-        v2.MapGet("/{name}/stats", (string name, ModelManager m) => Stats(name, null, m)).WithName("V2ModelStatistics")
+        v2.MapGet("/{name}/stats", (string name, ModelRegistry r) => Stats(name, null, r)).WithName("V2ModelStatistics")
             .WithSummary("Statistics of a model's served versions: counts, queue and compute durations (ns), batch sizes.");
         v2.MapGet("/{name}/versions/{version}/stats", Stats).WithName("V2ModelVersionStatistics")
             .WithSummary("Statistics of one model version.");
         return app;
     }
 
-    private static Results<Ok<ModelStatisticsResponse>, JsonHttpResult<V2Error>> Stats(string? name, string? version, ModelManager manager)
+    private static Results<Ok<ModelStatisticsResponse>, JsonHttpResult<V2Error>> Stats(string? name, string? version, ModelRegistry registry)
     {
         if (!VersionNumber.TryParse(version, out var number, out var versionError))
         {
-            return TypedResults.Json(new V2Error(versionError!), statusCode: StatusCodes.Status400BadRequest);
+            return V2Errors.Error(StatusCodes.Status400BadRequest, versionError!);
         }
 
         IEnumerable<ModelVersion> versions;
         if (name is null)
         {
-            versions = manager.Models.Values.OrderBy(m => m.Name, StringComparer.Ordinal).SelectMany(m => m.Versions);
+            versions = registry.Models.Values.OrderBy(m => m.Name, StringComparer.Ordinal).SelectMany(m => m.Versions);
         }
         else
         {
-            var found = manager.Find(name, number, out var error);
+            var found = registry.Find(name, number, out var error);
             if (found is null)
             {
-                return TypedResults.Json(new V2Error(error!), statusCode: StatusCodes.Status404NotFound);
+                return V2Errors.Error(StatusCodes.Status404NotFound, error!);
             }
 
-            versions = number is null ? manager.Models[name].Versions : [found];
+            versions = number is null ? registry.Models[name].Versions : [found];
         }
 
         return TypedResults.Ok(new ModelStatisticsResponse(versions

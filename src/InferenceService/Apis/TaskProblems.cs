@@ -14,7 +14,7 @@ internal static class TaskProblems
         problem = exception switch
         {
             PipelineException e => Problem(StatusOf(e.Kind), e.Message),
-            InferenceException e => Problem(V2Api.StatusOf(e.Kind), e.Message),
+            InferenceException e => Problem(V2Errors.StatusOf(e.Kind), e.Message),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } e => Problem(StatusCodes.Status413PayloadTooLarge, e.Message),
             _ => null,
         };

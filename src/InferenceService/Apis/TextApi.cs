@@ -1,7 +1,7 @@
 using System.Globalization;
 using InferenceService.Hosting;
 using InferenceService.Runtime.Pipelines;
-using InferenceService.Runtime.Repository;
+using InferenceService.Runtime.Inference;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -33,22 +33,21 @@ public static class TextApi
     }
 
     private static async Task<Results<Ok<TextEmbeddingsResponse>, ProblemHttpResult, ValidationProblem>> Embeddings(
-        HttpRequest request, ModelManager models, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken)
+        HttpRequest request, InferenceGateway gateway, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken)
     {
         var limits = options.Value;
         try
         {
+            using var ticket = gateway.AdmitPipeline<TextEmbedder>(TextEmbedder.ModelName, PipelineKinds.TextEmbedder, out var embedder);
             var body = await TaskJson.ReadAsync<TextEmbeddingsRequest>(request, limits.MaxTextBodyBytes, cancellationToken).ConfigureAwait(false);
             if (TextLimits.Check("texts", body.Texts, limits) is { } invalid)
             {
                 return TaskProblems.Invalid(invalid.Field, invalid.Message);
             }
 
-            using var modelLease = TaskModel.Require(models, TextEmbedder.ModelName);
-            var model = modelLease.Version;
-            var embeddings = await TextEmbedder.EmbedAsync(model, body.Texts!, limits.MaxTokens, cancellationToken).ConfigureAwait(false);
+            var embeddings = await embedder.EmbedAsync(gateway, ticket, body.Texts!, limits.MaxTokens, cancellationToken).ConfigureAwait(false);
             var data = embeddings.Select((e, i) => new TextEmbeddingItem(i, e.Vector, e.Tokens, e.Truncated)).ToList();
-            return TypedResults.Ok(new TextEmbeddingsResponse(model.Name, data[0].Embedding.Length, data));
+            return TypedResults.Ok(new TextEmbeddingsResponse(ticket.Model.Name, embedder.Width, data));
         }
         catch (Exception e) when (TaskProblems.TryCreate(e, out var problem))
         {
@@ -57,29 +56,27 @@ public static class TextApi
     }
 
     private static async Task<Results<Ok<TextSimilarityResponse>, ProblemHttpResult, ValidationProblem>> Similarity(
-        HttpRequest request, ModelManager models, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken)
+        HttpRequest request, InferenceGateway gateway, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken)
     {
         var limits = options.Value;
         try
         {
+            using var ticket = gateway.AdmitPipeline<TextEmbedder>(TextEmbedder.ModelName, PipelineKinds.TextEmbedder, out var embedder);
             var body = await TaskJson.ReadAsync<TextSimilarityRequest>(request, limits.MaxTextBodyBytes, cancellationToken).ConfigureAwait(false);
             if ((TextLimits.Check("query", body.Query, limits) ?? TextLimits.Check("candidates", body.Candidates, limits)) is { } invalid)
             {
                 return TaskProblems.Invalid(invalid.Field, invalid.Message);
             }
 
-            using var modelLease = TaskModel.Require(models, TextEmbedder.ModelName);
-            var model = modelLease.Version;
-
             // Query and candidates in one request: one batch for the batcher, one padding length.
-            var embeddings = await TextEmbedder.EmbedAsync(model, [body.Query!, .. body.Candidates!], limits.MaxTokens, cancellationToken).ConfigureAwait(false);
+            var embeddings = await embedder.EmbedAsync(gateway, ticket, [body.Query!, .. body.Candidates!], limits.MaxTokens, cancellationToken).ConfigureAwait(false);
             var query = embeddings[0];
             var results = body.Candidates!
                 .Select((text, i) => new TextSimilarityMatch(i, text, VectorMath.Cosine(query.Vector, embeddings[i + 1].Vector), embeddings[i + 1].Truncated))
                 .OrderByDescending(m => m.Cosine)
                 .ThenBy(m => m.Index)
                 .ToList();
-            return TypedResults.Ok(new TextSimilarityResponse(model.Name, query.Truncated, results));
+            return TypedResults.Ok(new TextSimilarityResponse(ticket.Model.Name, query.Truncated, results));
         }
         catch (Exception e) when (TaskProblems.TryCreate(e, out var problem))
         {
@@ -88,23 +85,20 @@ public static class TextApi
     }
 
     private static async Task<Results<Ok<TextClassifyResponse>, ProblemHttpResult, ValidationProblem>> Classify(
-        string model, HttpRequest request, ModelManager models, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken)
+        string model, HttpRequest request, InferenceGateway gateway, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken)
     {
         var limits = options.Value;
         try
         {
-            using var headLease = TaskModel.Find(models, model, PipelineKinds.TextClassifier);
-            var head = headLease.Version;
-            var classifier = TextClassifier.For(head);
+            using var ticket = gateway.AdmitPipeline<TextClassifier>(model, PipelineKinds.TextClassifier, out var classifier);
+            var head = ticket.Model;
             var body = await TaskJson.ReadAsync<TextClassifyRequest>(request, limits.MaxTextBodyBytes, cancellationToken).ConfigureAwait(false);
             if (TextLimits.Check("text", body.Text, limits) is { } invalid)
             {
                 return TaskProblems.Invalid(invalid.Field, invalid.Message);
             }
 
-            using var embedderLease = TaskModel.Require(models, classifier.Config.EmbeddingModel);
-            var embedder = embedderLease.Version;
-            var result = await classifier.ClassifyAsync(head, embedder, body.Text!, limits.MaxTokens, cancellationToken).ConfigureAwait(false);
+            var result = await classifier.ClassifyAsync(gateway, ticket, body.Text!, limits.MaxTokens, cancellationToken).ConfigureAwait(false);
             return TypedResults.Ok(new TextClassifyResponse(
                 head.Name,
                 head.Version.ToString(CultureInfo.InvariantCulture),

@@ -28,13 +28,13 @@ public static class V2Api
         v2.MapGet(string.Empty, ServerMetadata).WithName("V2ServerMetadata").WithSummary("Server metadata: name, version, extensions.");
         v2.MapGet("/health/live", Live).WithName("V2ServerLive").WithSummary("200 while the process is up.");
         v2.MapGet("/health/ready", Ready).WithName("V2ServerReady").WithSummary("200 when every model is ready, else 503.");
-        v2.MapGet("/models/{name}", (string name, ModelManager m) => ModelMetadata(name, null, m))
+        v2.MapGet("/models/{name}", (string name, ModelRegistry r) => ModelMetadata(name, null, r))
             .WithName("V2ModelMetadata").WithSummary("Inputs, outputs, versions and execution provider of a model (newest ready version).");
         v2.MapGet("/models/{name}/versions/{version}", ModelMetadata).WithName("V2ModelVersionMetadata").WithSummary("Metadata of one model version.");
-        v2.MapGet("/models/{name}/ready", (string name, ModelManager m) => ModelReady(name, null, m))
+        v2.MapGet("/models/{name}/ready", (string name, ModelRegistry r) => ModelReady(name, null, r))
             .WithName("V2ModelReady").WithSummary("200 when the model is ready, 503 when not, 404 when unknown.");
         v2.MapGet("/models/{name}/versions/{version}/ready", ModelReady).WithName("V2ModelVersionReady").WithSummary("Readiness of one model version.");
-        v2.MapPost("/models/{name}/infer", (string name, HttpRequest request, ModelManager m, IOptions<LimitsOptions> l) => Infer(name, null, request, m, l))
+        v2.MapPost("/models/{name}/infer", (string name, HttpRequest request, InferenceGateway g, IOptions<LimitsOptions> l) => Infer(name, null, request, g, l))
             .WithName(InferOperation).WithSummary("Run inference (JSON tensors).")
             .Produces<InferResponseBody>().Produces<V2Error>(StatusCodes.Status400BadRequest).Produces<V2Error>(StatusCodes.Status404NotFound)
             .Produces<V2Error>(StatusCodes.Status413PayloadTooLarge).Produces<V2Error>(StatusCodes.Status503ServiceUnavailable);
@@ -49,19 +49,19 @@ public static class V2Api
 
     private static Ok Live() => TypedResults.Ok();
 
-    private static Results<Ok, JsonHttpResult<V2Error>> Ready(ModelManager manager) =>
-        manager.IsReady ? TypedResults.Ok() : Error(StatusCodes.Status503ServiceUnavailable, manager.IsDraining ? "The server is shutting down." : "Not every model is ready yet.");
+    private static Results<Ok, JsonHttpResult<V2Error>> Ready(ModelRegistry registry) =>
+        registry.IsReady ? TypedResults.Ok() : V2Errors.Error(StatusCodes.Status503ServiceUnavailable, registry.Readiness);
 
-    private static Results<Ok<V2ModelMetadata>, JsonHttpResult<V2Error>> ModelMetadata(string name, string? version, ModelManager manager)
+    private static Results<Ok<V2ModelMetadata>, JsonHttpResult<V2Error>> ModelMetadata(string name, string? version, ModelRegistry registry)
     {
-        if (!TryFind(name, version, manager, out var model, out var error))
+        if (!TryFind(name, version, registry, out var model, out var error))
         {
             return error;
         }
 
         var config = model.Config;
         var batch = config.MaxBatchSize > 0;
-        var entry = manager.Models[name];
+        var entry = registry.Models[name];
         return TypedResults.Ok(new V2ModelMetadata(
             name,
             entry.Versions.Select(v => v.Version.ToString(CultureInfo.InvariantCulture)).ToList(),
@@ -71,44 +71,28 @@ public static class V2Api
             new V2ModelMetadataParameters(model.State.ToString().ToUpperInvariant(), model.Reason, model.ExecutionProvider, model.Pool?.InstanceCount ?? 0, model.Pool?.IntraOpThreads ?? 0, config.MaxBatchSize)));
     }
 
-    private static Results<Ok<V2ModelReady>, JsonHttpResult<V2Error>> ModelReady(string name, string? version, ModelManager manager)
+    private static Results<Ok<V2ModelReady>, JsonHttpResult<V2Error>> ModelReady(string name, string? version, ModelRegistry registry)
     {
-        if (!TryFind(name, version, manager, out var model, out var error))
+        if (!TryFind(name, version, registry, out var model, out var error))
         {
             return error;
         }
 
-        var v = model.Version.ToString(CultureInfo.InvariantCulture);
         return model.State == ModelState.Ready
-            ? TypedResults.Ok(new V2ModelReady(name, v, true))
-            : Error(StatusCodes.Status503ServiceUnavailable, $"Model '{name}' version {v} is not ready: {model.State}{(model.Reason is null ? string.Empty : " (" + model.Reason + ")")}.");
+            ? TypedResults.Ok(new V2ModelReady(name, model.Version.ToString(CultureInfo.InvariantCulture), true))
+            : V2Errors.Error(StatusCodes.Status503ServiceUnavailable, model.NotReadyMessage);
     }
 
-    private static async Task<Results<V2InferResult, JsonHttpResult<V2Error>, EmptyHttpResult>> Infer(string name, string? version, HttpRequest request, ModelManager manager, IOptions<LimitsOptions> limits)
+    private static async Task<Results<V2InferResult, JsonHttpResult<V2Error>, EmptyHttpResult>> Infer(string name, string? version, HttpRequest request, InferenceGateway gateway, IOptions<LimitsOptions> limits)
     {
-        if (!TryParseVersion(version, out var number, out var versionError))
-        {
-            return versionError;
-        }
-
-        using var lease = manager.Acquire(name, number, out var lookup, out var message);
-        if (lease is null)
-        {
-            return Error(lookup == ModelLookup.NotFound ? StatusCodes.Status404NotFound : StatusCodes.Status503ServiceUnavailable, message!);
-        }
-
-        var model = lease.Version;
-        var submitted = false;
         try
         {
+            using var ticket = gateway.Admit(new AdmissionRequest(name, version));
             V2InferRequest decoded;
-            InferenceRequest validated;
-            using (var span = InferenceTelemetry.Source.StartActivity(InferenceTelemetry.PreprocessSpan))
+            using (InferenceTelemetry.Source.StartActivity(InferenceTelemetry.PreprocessSpan))
             {
                 var body = await RequestBody.ReadAsync(request, limits.Value.MaxRequestBodyBytes).ConfigureAwait(false);
-                decoded = Decode(name, model, request, body);
-                var timeout = decoded.TimeoutMicroseconds is { } us ? TimeSpan.FromMicroseconds(us) : (TimeSpan?)null;
-                validated = RequestValidator.Validate(name, model.Config, decoded.Inputs, decoded.Outputs, decoded.Priority, timeout);
+                decoded = Decode(ticket.Model, request, body);
                 if (decoded.Id is { } id)
                 {
                     // The client's request id (never the body) ties its logs and spans together.
@@ -116,28 +100,17 @@ public static class V2Api
                 }
             }
 
-            submitted = true;
-            var outputs = await model.Runner!.InferAsync(validated, request.HttpContext.RequestAborted).ConfigureAwait(false);
-            return new V2InferResult(name, model.Version, decoded, outputs);
+            var inputs = new InferenceInputs(decoded.Inputs, decoded.Outputs) { Parameters = decoded.Parameters };
+            var outputs = await gateway.SubmitAsync(ticket, inputs, request.HttpContext.RequestAborted).ConfigureAwait(false);
+            return new V2InferResult(name, ticket.Model.Version, decoded, outputs);
         }
         catch (RequestBodyTooLargeException e)
         {
-            return Error(StatusCodes.Status413PayloadTooLarge, e.Message);
+            return V2Errors.Error(StatusCodes.Status413PayloadTooLarge, e.Message);
         }
         catch (InferenceException e)
         {
-            if (!submitted)
-            {
-                // The runner counts what reaches it; a request that did not fit the model is counted here.
-                InferenceTelemetry.RecordFailure(name, model.Version, InferenceTelemetry.ReasonOf(e));
-            }
-
-            if (e.RetryAfterSeconds is { } retry)
-            {
-                request.HttpContext.Response.Headers.RetryAfter = retry.ToString(CultureInfo.InvariantCulture);
-            }
-
-            return Error(StatusOf(e.Kind), e.Message);
+            return V2Errors.From(e, request.HttpContext.Response);
         }
         catch (OperationCanceledException) when (request.HttpContext.RequestAborted.IsCancellationRequested)
         {
@@ -147,7 +120,7 @@ public static class V2Api
     }
 
     /// <summary>JSON, JSON header + binary tensors, or a raw binary body, per the Inference-Header-Content-Length header.</summary>
-    private static V2InferRequest Decode(string name, ModelVersion model, HttpRequest request, ReadOnlyMemory<byte> body)
+    private static V2InferRequest Decode(ModelVersion model, HttpRequest request, ReadOnlyMemory<byte> body)
     {
         if (!request.Headers.TryGetValue(V2InferResult.HeaderLengthName, out var value))
         {
@@ -160,39 +133,22 @@ public static class V2Api
         }
 
         return headerLength == 0
-            ? RawBinaryRequest.Build(name, model.Config, body.Span)
+            ? RawBinaryRequest.Build(model.Name, model.Config, body.Span)
             : V2JsonRequestReader.Read(body[..headerLength], body[headerLength..]);
     }
 
-    internal static int StatusOf(InferenceErrorKind kind) => kind switch
+    private static bool TryFind(string name, string? version, ModelRegistry registry, out ModelVersion model, out JsonHttpResult<V2Error> error)
     {
-        InferenceErrorKind.BadRequest => StatusCodes.Status400BadRequest,
-        InferenceErrorKind.NotFound => StatusCodes.Status404NotFound,
-        InferenceErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
-        InferenceErrorKind.Timeout => StatusCodes.Status504GatewayTimeout,
-        _ => StatusCodes.Status500InternalServerError,
-    };
-
-    private static bool TryParseVersion(string? version, out long? number, out JsonHttpResult<V2Error> error)
-    {
-        var ok = VersionNumber.TryParse(version, out number, out var message);
-        error = ok ? null! : Error(StatusCodes.Status400BadRequest, message!);
-        return ok;
-    }
-
-    private static bool TryFind(string name, string? version, ModelManager manager, out ModelVersion model, out JsonHttpResult<V2Error> error)
-    {
-        if (!TryParseVersion(version, out var number, out error))
+        model = null!;
+        if (!VersionNumber.TryParse(version, out var number, out var versionError))
         {
-            model = null!;
+            error = V2Errors.Error(StatusCodes.Status400BadRequest, versionError!);
             return false;
         }
 
-        var found = manager.Find(name, number, out var message);
+        var found = registry.Find(name, number, out var message);
         model = found!;
-        error = found is null ? Error(StatusCodes.Status404NotFound, message!) : null!;
+        error = found is null ? V2Errors.Error(StatusCodes.Status404NotFound, message!) : null!;
         return found is not null;
     }
-
-    private static JsonHttpResult<V2Error> Error(int status, string message) => TypedResults.Json(new V2Error(message), statusCode: status);
 }

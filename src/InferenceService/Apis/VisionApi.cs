@@ -1,7 +1,7 @@
 using System.Globalization;
 using InferenceService.Hosting;
 using InferenceService.Runtime.Pipelines;
-using InferenceService.Runtime.Repository;
+using InferenceService.Runtime.Inference;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -31,17 +31,15 @@ public static class VisionApi
     }
 
     private static async Task<Results<Ok<VisionEmbeddingsResponse>, ProblemHttpResult>> Embeddings(
-        HttpRequest request, ModelManager models, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken)
+        HttpRequest request, InferenceGateway gateway, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken)
     {
         var limits = options.Value;
         try
         {
-            // The lease is taken once the upload is in: a slow client must not keep a version a swap retired alive.
+            using var ticket = gateway.AdmitPipeline<ImageEmbedder>(ImageEmbedder.ModelName, PipelineKinds.ImageEmbedder, out var embedder);
             var uploads = await ImageUpload.ReadAsync(request, limits.MaxImageBytes, limits.MaxImagesPerRequest, "Tasks:MaxImagesPerRequest", allowRaw: true, cancellationToken).ConfigureAwait(false);
-            using var modelLease = TaskModel.Require(models, ImageEmbedder.ModelName);
-            var model = modelLease.Version;
-            var embeddings = await ImageEmbedder.EmbedAsync(model, uploads, limits.MaxImagePixels, cancellationToken).ConfigureAwait(false);
-            return TypedResults.Ok(new VisionEmbeddingsResponse(model.Name, embeddings[0].Length, embeddings));
+            var embeddings = await embedder.EmbedAsync(gateway, ticket, uploads, limits.MaxImagePixels, cancellationToken).ConfigureAwait(false);
+            return TypedResults.Ok(new VisionEmbeddingsResponse(ticket.Model.Name, embedder.Width, embeddings));
         }
         catch (Exception e) when (TaskProblems.TryCreate(e, out var problem))
         {
@@ -50,22 +48,20 @@ public static class VisionApi
     }
 
     private static async Task<Results<Ok<VisionSimilarityResponse>, ProblemHttpResult>> Similarity(
-        HttpRequest request, ModelManager models, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken)
+        HttpRequest request, InferenceGateway gateway, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken)
     {
         var limits = options.Value;
         try
         {
+            using var ticket = gateway.AdmitPipeline<ImageEmbedder>(ImageEmbedder.ModelName, PipelineKinds.ImageEmbedder, out var embedder);
             var uploads = await ImageUpload.ReadAsync(request, limits.MaxImageBytes, 2, "similarity compares two images", allowRaw: false, cancellationToken).ConfigureAwait(false);
             if (uploads.Count != 2)
             {
                 throw PipelineException.BadRequest($"Similarity needs exactly 2 images as file parts, got {uploads.Count}.");
             }
 
-            using var modelLease = TaskModel.Require(models, ImageEmbedder.ModelName);
-            var model = modelLease.Version;
-
-            var embeddings = await ImageEmbedder.EmbedAsync(model, uploads, limits.MaxImagePixels, cancellationToken).ConfigureAwait(false);
-            return TypedResults.Ok(new VisionSimilarityResponse(model.Name, VectorMath.Cosine(embeddings[0], embeddings[1])));
+            var embeddings = await embedder.EmbedAsync(gateway, ticket, uploads, limits.MaxImagePixels, cancellationToken).ConfigureAwait(false);
+            return TypedResults.Ok(new VisionSimilarityResponse(ticket.Model.Name, VectorMath.Cosine(embeddings[0], embeddings[1])));
         }
         catch (Exception e) when (TaskProblems.TryCreate(e, out var problem))
         {
@@ -74,7 +70,7 @@ public static class VisionApi
     }
 
     private static async Task<Results<Ok<VisionClassifyResponse>, ProblemHttpResult, ValidationProblem>> Classify(
-        string model, HttpRequest request, ModelManager models, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken, string? k = null)
+        string model, HttpRequest request, InferenceGateway gateway, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken, string? k = null)
     {
         var limits = options.Value;
         if (TaskQuery.ParseK(k, 5, limits, out var count) is { } badK)
@@ -84,11 +80,10 @@ public static class VisionApi
 
         try
         {
-            using var versionLease = TaskModel.Find(models, model, PipelineKinds.ImageClassifier);
-            var version = versionLease.Version;
-            var classifier = ImageClassifier.For(version);
+            using var ticket = gateway.AdmitPipeline<ImageClassifier>(model, PipelineKinds.ImageClassifier, out var classifier);
+            var version = ticket.Model;
             var uploads = await ImageUpload.ReadAsync(request, limits.MaxImageBytes, 1, "classify takes one image", allowRaw: true, cancellationToken).ConfigureAwait(false);
-            var top = await classifier.ClassifyAsync(version, uploads[0], limits.MaxImagePixels, count, cancellationToken).ConfigureAwait(false);
+            var top = await classifier.ClassifyAsync(gateway, ticket, uploads[0], limits.MaxImagePixels, count, cancellationToken).ConfigureAwait(false);
             return TypedResults.Ok(new VisionClassifyResponse(
                 version.Name,
                 version.Version.ToString(CultureInfo.InvariantCulture),

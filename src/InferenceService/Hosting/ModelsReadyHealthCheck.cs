@@ -3,19 +3,9 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace InferenceService.Hosting;
 
-/// <summary>Ready only when every configured model version is loaded and warmed.</summary>
-internal sealed class ModelsReadyHealthCheck(ModelManager manager) : IHealthCheck
+/// <summary>Ready only when every configured model version is loaded and warmed; the text says what is loaded now.</summary>
+internal sealed class ModelsReadyHealthCheck(ModelRegistry registry) : IHealthCheck
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        if (manager.IsReady)
-        {
-            return Task.FromResult(HealthCheckResult.Healthy($"{manager.Models.Count} model(s) ready"));
-        }
-
-        var notReady = manager.Models.Values.SelectMany(m => m.Versions)
-            .Where(v => v.State != ModelState.Ready)
-            .Select(v => $"{v.Name}/{v.Version}: {v.State}{(v.Reason is null ? string.Empty : " (" + v.Reason + ")")}");
-        return Task.FromResult(HealthCheckResult.Unhealthy("not ready: " + string.Join("; ", notReady)));
-    }
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(registry.IsReady ? HealthCheckResult.Healthy(registry.Readiness) : HealthCheckResult.Unhealthy(registry.Readiness));
 }

@@ -1,6 +1,8 @@
+using InferenceService.Runtime.Inference;
 using InferenceService.Runtime.Repository;
 using InferenceService.Runtime.Repository.Provisioning;
 using InferenceService.Runtime.Sessions;
+using InferenceService.Runtime.Telemetry;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -32,7 +34,10 @@ public static class ServiceDefaults
             return new ModelRepositorySettings(Path.GetFullPath(Path.Combine(root, options.Path)), options.PackagesRoot);
         });
         builder.AddObservability();
+        services.AddSingleton<ModelRegistry>();
+        services.AddSingleton<InferenceMeters>();
         services.AddSingleton<ModelManager>();
+        services.AddSingleton<InferenceGateway>();
         services.AddHostedService<ModelLoaderService>();
         services.AddOptions<HostOptions>().Configure<IOptions<ModelRepositoryOptions>>((host, repository) =>
             host.ShutdownTimeout = TimeSpan.FromSeconds(repository.Value.DrainTimeoutSeconds + 5));
@@ -57,8 +62,7 @@ public static class ServiceDefaults
     public static WebApplication UseInferenceServiceDefaults(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseApiErrorShapes();
         app.UseObservability();
         app.MapOpenApi();
         app.MapGrpcService<Apis.GrpcInferenceApi>();

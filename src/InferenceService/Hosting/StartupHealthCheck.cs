@@ -4,8 +4,8 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace InferenceService.Hosting;
 
 /// <summary>Start-up probe: healthy once the first attempt to load every model has finished.</summary>
-internal sealed class StartupHealthCheck(ModelManager manager) : IHealthCheck
+internal sealed class StartupHealthCheck(ModelRegistry registry) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(manager.StartupComplete ? HealthCheckResult.Healthy("models loaded") : HealthCheckResult.Unhealthy("loading models"));
+        Task.FromResult(registry.StartupComplete ? HealthCheckResult.Healthy("models loaded") : HealthCheckResult.Unhealthy("loading models"));
 }

@@ -1,3 +1,4 @@
+using InferenceService.Runtime.Inference;
 using InferenceService.Runtime.Pipelines;
 using InferenceService.Runtime.Repository;
 using InferenceService.Runtime.Tensors;
@@ -13,12 +14,13 @@ public sealed class ModelCallContractTests
         MaxBatchSize = 2,
         Inputs = [new TensorConfig { Name = "Input247", Datatype = "FP32", Dims = [3, 224, 224] }],
         Outputs = [new TensorConfig { Name = "Pooling395_Output_0", Datatype = "FP32", Dims = [512, 1, 1] }],
+        Pipeline = System.Text.Json.JsonDocument.Parse("""{ "kind": "image-embedder", "image": { "width": 224, "height": 224, "channels": 3 } }""").RootElement,
     };
 
     [Fact]
     public async Task ImageEmbedder_MoreImagesThanMaxBatchSize_SendsRequestsOfAtMostMaxBatchSize()
     {
-        var (model, runner) = RecordingRunner.Serve("resnet18", ResNet, r =>
+        var (gateway, runner) = RecordingRunner.Serve("resnet18", ResNet, r =>
         {
             var batch = r.Inputs[0].Shape[0];
             var features = Enumerable.Range(0, (int)batch * 512).Select(i => (float)(i % 512 == 0 ? 3 : i % 512 == 1 ? 4 : 0)).ToArray();
@@ -26,7 +28,8 @@ public sealed class ModelCallContractTests
         });
         var png = Png();
 
-        var embeddings = await ImageEmbedder.EmbedAsync(model, [png, png, png], 1_000_000, CancellationToken.None);
+        using var ticket = gateway.AdmitPipeline<ImageEmbedder>("resnet18", PipelineKinds.ImageEmbedder, out var embedder);
+        var embeddings = await embedder.EmbedAsync(gateway, ticket, [png, png, png], 1_000_000, CancellationToken.None);
 
         Assert.Equal([[2L, 3, 224, 224], [1L, 3, 224, 224]], runner.Requests.Select(r => r.Inputs[0].Shape));
         Assert.All(runner.Requests, r => Assert.Equal(["Pooling395_Output_0"], r.Outputs!));
@@ -46,10 +49,11 @@ public sealed class ModelCallContractTests
             Outputs = [new TensorConfig { Name = "user_scores", Datatype = "FP32", Dims = [3] }, new TensorConfig { Name = "item_scores", Datatype = "FP32", Dims = [3] }],
             Pipeline = System.Text.Json.JsonDocument.Parse("""{ "kind": "recommender", "num_users": 5, "num_items": 3, "popular_items": [2, 1, 0] }""").RootElement,
         };
-        var (model, runner) = RecordingRunner.Serve("shop", config, r =>
+        var (gateway, runner) = RecordingRunner.Serve("shop", config, r =>
             [Tensor.Create("user_scores", TensorDataType.Fp32, maxBatchSize > 0 ? [1, 3] : [3], new[] { 0.1f, 0.7f, 0.4f })]);
 
-        var result = await Recommender.For(model).ForUserAsync(model, 4, 2, new HashSet<int>(), popularForUnknown: false, CancellationToken.None);
+        using var ticket = gateway.AdmitPipeline<Recommender>("shop", PipelineKinds.Recommender, out var recommender);
+        var result = await recommender.ForUserAsync(gateway, ticket, 4, 2, new HashSet<int>(), popularForUnknown: false, CancellationToken.None);
 
         var request = Assert.Single(runner.Requests);
         Assert.Equal(["user_scores"], request.Outputs!);

@@ -1,4 +1,5 @@
 using InferenceService.Runtime.Inference;
+using InferenceService.Runtime.Pipelines;
 using InferenceService.Runtime.Repository;
 using InferenceService.Runtime.Tensors;
 
@@ -9,13 +10,18 @@ internal sealed class RecordingRunner(Func<InferenceRequest, IReadOnlyList<Tenso
 {
     public List<InferenceRequest> Requests { get; } = [];
 
-    /// <summary>A ready version of a model with <paramref name="config"/> whose requests go to a new recording runner.</summary>
-    public static (ModelVersion Model, RecordingRunner Runner) Serve(string name, ModelConfig config, Func<InferenceRequest, IReadOnlyList<Tensor>> answer)
+    /// <summary>
+    /// A registry serving one ready version of a model with <paramref name="config"/> (its pipeline built as at load),
+    /// whose requests go through the gateway to a new recording runner.
+    /// </summary>
+    public static (InferenceGateway Gateway, RecordingRunner Runner) Serve(string name, ModelConfig config, Func<InferenceRequest, IReadOnlyList<Tensor>> answer)
     {
         var runner = new RecordingRunner(answer);
         var model = new ModelVersion(name, 1, config, Path.GetTempPath());
-        model.MarkReady(null!, runner);
-        return (model, runner);
+        model.MarkReady(null!, runner, TaskPipelines.Build(model, _ => null));
+        var registry = new ModelRegistry();
+        registry.Publish(new ModelEntry(name, Path.GetTempPath(), config, [model], [], fingerprint: null));
+        return (new InferenceGateway(registry), runner);
     }
 
     public Task<IReadOnlyList<Tensor>> InferAsync(InferenceRequest request, CancellationToken cancellationToken)

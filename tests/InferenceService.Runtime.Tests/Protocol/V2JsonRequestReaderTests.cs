@@ -55,8 +55,7 @@ public sealed class V2JsonRequestReaderTests
 
         Assert.Equal("r1", request.Id);
         Assert.Equal(["b", "a"], request.Outputs);
-        Assert.Equal(2, request.Priority);
-        Assert.Equal(5000, request.TimeoutMicroseconds);
+        Assert.Equal(new RequestParameters(2, 5000), request.Parameters);
     }
 
     [Theory]
@@ -89,7 +88,8 @@ public sealed class V2JsonRequestReaderTests
     [InlineData("{\"inputs\":[1]}")]
     [InlineData("{\"inputs\":[{\"name\":1}]}")]
     [InlineData("{\"inputs\":[],\"outputs\":[{}]}")]
-    [InlineData("{\"inputs\":[],\"parameters\":{\"priority\":-1}}")]
+    [InlineData("{\"inputs\":[],\"parameters\":{\"priority\":1.5}}")]
+    [InlineData("{\"inputs\":[],\"parameters\":{\"timeout\":\"soon\"}}")]
     [InlineData("{\"inputs\":[],\"id\":5}")]
     public void Read_MalformedRequest_IsBadRequest(string json)
     {

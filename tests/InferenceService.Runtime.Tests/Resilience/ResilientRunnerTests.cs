@@ -105,6 +105,8 @@ public sealed class ResilientRunnerTests
 
         public ModelStatisticsSnapshot GetStatistics() => new();
 
+        public int QueueDepth => 0;
+
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

@@ -29,5 +29,7 @@ internal sealed class ScriptedRunner : IModelRunner, IModelStatistics
 
     public ModelStatisticsSnapshot GetStatistics() => new();
 
+    public int QueueDepth => 0;
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using InferenceService.Hosting;
+using InferenceService.Runtime.Inference;
 using InferenceService.Runtime.Pipelines;
 using InferenceService.Runtime.Repository;
 using Microsoft.Extensions.DependencyInjection;
@@ -81,9 +82,10 @@ public sealed class LifecycleTests
         using var service = Service();
         service.AddRealModel("recommender", "rec");
         await service.StartAsync();
-        var lease = TaskModel.Find(service.Models, "rec", PipelineKinds.Recommender);
-        var old = lease.Version;
-        var expected = await Recommender.For(old).ForUserAsync(old, 1, 5, new HashSet<int>(), popularForUnknown: false, CancellationToken.None);
+        var gateway = service.Services.GetRequiredService<InferenceGateway>();
+        var ticket = gateway.AdmitPipeline<Recommender>("rec", PipelineKinds.Recommender, out var recommender);
+        var old = ticket.Model;
+        var expected = await recommender.ForUserAsync(gateway, ticket, 1, 5, new HashSet<int>(), popularForUnknown: false, CancellationToken.None);
 
         var source = Path.Combine(service.RepositoryPath, "rec", "1");
         var temp = Path.Combine(service.RepositoryPath, "rec", ".tmp-2");
@@ -97,12 +99,12 @@ public sealed class LifecycleTests
         await WaitUntilAsync(() => Task.FromResult(service.Models.Models["rec"].Versions.Select(v => v.Version).SequenceEqual([2L])), "version 2 to replace version 1");
         Assert.NotEqual(ModelState.Ready, old.State);
 
-        var during = await Recommender.For(old).ForUserAsync(old, 1, 5, new HashSet<int>(), popularForUnknown: false, CancellationToken.None);
-        lease.Dispose();
+        var during = await recommender.ForUserAsync(gateway, ticket, 1, 5, new HashSet<int>(), popularForUnknown: false, CancellationToken.None);
+        ticket.Dispose();
 
         Assert.Equal(expected.Items, during.Items);
-        using var next = TaskModel.Find(service.Models, "rec", PipelineKinds.Recommender);
-        Assert.Equal(2, next.Version.Version);
+        using var next = gateway.AdmitPipeline<Recommender>("rec", PipelineKinds.Recommender, out _);
+        Assert.Equal(2, next.Model.Version);
     }
 
     [Fact]

@@ -39,7 +39,7 @@ public sealed class TaskModelsFixture : WebApplicationFactory<Program>, IAsyncLi
 
     public HttpClient Client { get; private set; } = null!;
 
-    public ModelManager Models => Services.GetRequiredService<ModelManager>();
+    public ModelRegistry Models => Services.GetRequiredService<ModelRegistry>();
 
     public static string RepositoryRoot()
     {

@@ -31,7 +31,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: install Debian's chromium (apt-get install chromium); .ci/install.d does it in CI.");
         _factory.UseKestrel();
         _factory.StartServer();
-        var manager = _factory.Services.GetRequiredService<InferenceService.Runtime.Repository.ModelManager>();
+        var manager = _factory.Services.GetRequiredService<InferenceService.Runtime.Repository.ModelRegistry>();
         await manager.Startup.WaitAsync(TimeSpan.FromMinutes(2));
         var address = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);

@@ -37,7 +37,7 @@ public sealed class DemoServer : IAsyncLifetime
         WriteRecommender();
         _factory.UseKestrel();
         _factory.StartServer();
-        var models = _factory.Services.GetRequiredService<ModelManager>();
+        var models = _factory.Services.GetRequiredService<ModelRegistry>();
         await models.Startup.WaitAsync(TimeSpan.FromMinutes(2));
         Assert.True(models.IsReady, "models not ready: " + string.Join("; ", models.Models.Values.SelectMany(m => m.Versions).Select(v => $"{v.Name}/{v.Version} {v.State} {v.Reason}")));
         BaseAddress = new Uri(_factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
