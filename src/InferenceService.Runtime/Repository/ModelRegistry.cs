@@ -42,9 +42,8 @@ public sealed class ModelRegistry
             }
 
             var loaded = Loaded.ToList();
-            var notReady = loaded.SelectMany(m => m.Versions.Count == 0 ? [$"{m.Name}: no version served"] : m.Versions
-                .Where(v => v.State != ModelState.Ready)
-                .Select(v => $"{v.Name}/{v.Version}: {v.State}{(v.Reason is null ? string.Empty : " (" + v.Reason + ")")}")).ToList();
+
+            var notReady = loaded.SelectMany(NotReady).ToList();
             return notReady.Count == 0 ? $"{loaded.Count} model(s) ready" : "not ready: " + string.Join("; ", notReady);
         }
     }
@@ -153,6 +152,14 @@ public sealed class ModelRegistry
     internal void CompleteStartup() => _startup.TrySetResult();
 
     internal void BeginDrain() => _draining = true;
+
+    /// <summary>What keeps a model from being ready; a model that serves nothing is described by the versions that failed.</summary>
+    private static IEnumerable<string> NotReady(ModelEntry model)
+    {
+        var versions = model.Versions.Count > 0 ? model.Versions.Where(v => v.State != ModelState.Ready) : model.Failed;
+        var reasons = versions.Select(v => $"{v.Name}/{v.Version}: {v.State}{(v.Reason is null ? string.Empty : " (" + v.Reason + ")")}").ToList();
+        return reasons.Count == 0 && model.Versions.Count == 0 ? [$"{model.Name}: no version served"] : reasons;
+    }
 
     /// <summary>
     /// True while <paramref name="version"/> belongs to the model's current entry (served or failed). A version that

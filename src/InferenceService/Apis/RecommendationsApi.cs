@@ -27,82 +27,54 @@ public static class RecommendationsApi
 
     /// <param name="exclude">Seen item ids to leave out: comma-separated and/or repeated (exclude=3,17&amp;exclude=42).</param>
     /// <param name="fallback">"popular": an unknown user gets the model's popular items (cold start) instead of 404.</param>
-    private static async Task<Results<Ok<UserRecommendationsResponse>, ProblemHttpResult, ValidationProblem>> ForUser(
+    private static Task<Results<Ok<UserRecommendationsResponse>, ProblemHttpResult, ValidationProblem>> ForUser(
         string model, string userId, InferenceGateway gateway, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken,
-        string? k = null, string[]? exclude = null, string? fallback = null)
-    {
-        var limits = options.Value;
-        if (ParseId(userId) is not { } user)
+        string? k = null, string[]? exclude = null, string? fallback = null) =>
+        TaskEndpoint.RunAsync(async () =>
         {
-            return TaskProblems.Invalid("userId", $"userId must be an integer >= 0 (ids are 0-based), got '{userId}'.");
-        }
-
-        if (TaskQuery.ParseK(k, 10, limits, out var top) is { } badK)
-        {
-            return badK;
-        }
-
-        if (fallback is not (null or "none" or "popular"))
-        {
-            return TaskProblems.Invalid("fallback", $"fallback must be 'popular' or 'none', got '{fallback}'.");
-        }
-
-        try
-        {
-            using var ticket = gateway.AdmitPipeline<Recommender>(model, PipelineKinds.Recommender, out var recommender);
-            var version = ticket.Model;
-            var excluded = new HashSet<int>();
-            foreach (var token in (exclude ?? []).SelectMany(e => e.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
+            var limits = options.Value;
+            var user = TaskQuery.Id("userId", userId);
+            var top = TaskQuery.K(k, 10, limits);
+            if (fallback is not (null or "none" or "popular"))
             {
-                if (!int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out var item) || item >= recommender.Config.NumItems)
-                {
-                    return TaskProblems.Invalid("exclude", $"exclude must list item ids 0 to {recommender.Config.NumItems - 1}, got '{token}'.");
-                }
-
-                if (excluded.Add(item) && excluded.Count > limits.MaxExcludedItems)
-                {
-                    return TaskProblems.Invalid("exclude", $"exclude lists more than {limits.MaxExcludedItems} items (Tasks:MaxExcludedItems).");
-                }
+                throw new TaskFieldException("fallback", $"fallback must be 'popular' or 'none', got '{fallback}'.");
             }
 
-            var result = await recommender.ForUserAsync(gateway, ticket, user, top, excluded, fallback == "popular", cancellationToken).ConfigureAwait(false);
-            return TypedResults.Ok(new UserRecommendationsResponse(version.Name, user, result.ColdStart, Items(recommender, result.Items)));
-        }
-        catch (Exception e) when (TaskProblems.TryCreate(e, out var problem))
-        {
-            return problem;
-        }
-    }
-
-    private static async Task<Results<Ok<SimilarItemsResponse>, ProblemHttpResult, ValidationProblem>> Similar(
-        string model, string itemId, InferenceGateway gateway, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken, string? k = null)
-    {
-        var limits = options.Value;
-        if (ParseId(itemId) is not { } item)
-        {
-            return TaskProblems.Invalid("itemId", $"itemId must be an integer >= 0 (ids are 0-based), got '{itemId}'.");
-        }
-
-        if (TaskQuery.ParseK(k, 10, limits, out var top) is { } badK)
-        {
-            return badK;
-        }
-
-        try
-        {
             using var ticket = gateway.AdmitPipeline<Recommender>(model, PipelineKinds.Recommender, out var recommender);
-            var version = ticket.Model;
-            var similar = await recommender.SimilarItemsAsync(gateway, ticket, item, top, cancellationToken).ConfigureAwait(false);
-            return TypedResults.Ok(new SimilarItemsResponse(version.Name, item, Items(recommender, similar)));
-        }
-        catch (Exception e) when (TaskProblems.TryCreate(e, out var problem))
-        {
-            return problem;
-        }
-    }
+            var excluded = Excluded(exclude, recommender.Config.NumItems, limits.MaxExcludedItems);
+            var result = await recommender.ForUserAsync(gateway, ticket, user, top, excluded, fallback == "popular", cancellationToken).ConfigureAwait(false);
+            return new UserRecommendationsResponse(ticket.Model.Name, user, result.ColdStart, Items(recommender, result.Items));
+        });
 
-    private static long? ParseId(string value) =>
-        long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+    private static Task<Results<Ok<SimilarItemsResponse>, ProblemHttpResult, ValidationProblem>> Similar(
+        string model, string itemId, InferenceGateway gateway, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken, string? k = null) =>
+        TaskEndpoint.RunAsync(async () =>
+        {
+            var item = TaskQuery.Id("itemId", itemId);
+            var top = TaskQuery.K(k, 10, options.Value);
+            using var ticket = gateway.AdmitPipeline<Recommender>(model, PipelineKinds.Recommender, out var recommender);
+            var similar = await recommender.SimilarItemsAsync(gateway, ticket, item, top, cancellationToken).ConfigureAwait(false);
+            return new SimilarItemsResponse(ticket.Model.Name, item, Items(recommender, similar));
+        });
+
+    private static HashSet<int> Excluded(string[]? exclude, int numItems, int maxExcluded)
+    {
+        var excluded = new HashSet<int>();
+        foreach (var token in (exclude ?? []).SelectMany(e => e.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
+        {
+            if (!int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out var item) || item >= numItems)
+            {
+                throw new TaskFieldException("exclude", $"exclude must list item ids 0 to {numItems - 1}, got '{token}'.");
+            }
+
+            if (excluded.Add(item) && excluded.Count > maxExcluded)
+            {
+                throw new TaskFieldException("exclude", $"exclude lists more than {maxExcluded} items (Tasks:MaxExcludedItems).");
+            }
+        }
+
+        return excluded;
+    }
 
     private static List<RecommendedItem> Items(Recommender recommender, IReadOnlyList<ScoredItem> items) =>
         items.Select(i => new RecommendedItem(i.Index, i.Score, recommender.NameOf(i.Index))).ToList();

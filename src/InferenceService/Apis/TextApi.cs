@@ -32,85 +32,52 @@ public static class TextApi
         return app;
     }
 
-    private static async Task<Results<Ok<TextEmbeddingsResponse>, ProblemHttpResult, ValidationProblem>> Embeddings(
-        HttpRequest request, InferenceGateway gateway, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken)
-    {
-        var limits = options.Value;
-        try
+    private static Task<Results<Ok<TextEmbeddingsResponse>, ProblemHttpResult, ValidationProblem>> Embeddings(
+        HttpRequest request, InferenceGateway gateway, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken) =>
+        TaskEndpoint.RunAsync(async () =>
         {
+            var limits = options.Value;
             using var ticket = gateway.AdmitPipeline<TextEmbedder>(TextEmbedder.ModelName, PipelineKinds.TextEmbedder, out var embedder);
             var body = await TaskJson.ReadAsync<TextEmbeddingsRequest>(request, limits.MaxTextBodyBytes, cancellationToken).ConfigureAwait(false);
-            if (TextLimits.Check("texts", body.Texts, limits) is { } invalid)
-            {
-                return TaskProblems.Invalid(invalid.Field, invalid.Message);
-            }
+            var embeddings = await embedder.EmbedAsync(gateway, ticket, TextLimits.Require("texts", body.Texts, limits), limits.MaxTokens, cancellationToken).ConfigureAwait(false);
+            return new TextEmbeddingsResponse(ticket.Model.Name, embedder.Width, embeddings.Select((e, i) => new TextEmbeddingItem(i, e.Vector, e.Tokens, e.Truncated)).ToList());
+        });
 
-            var embeddings = await embedder.EmbedAsync(gateway, ticket, body.Texts!, limits.MaxTokens, cancellationToken).ConfigureAwait(false);
-            var data = embeddings.Select((e, i) => new TextEmbeddingItem(i, e.Vector, e.Tokens, e.Truncated)).ToList();
-            return TypedResults.Ok(new TextEmbeddingsResponse(ticket.Model.Name, embedder.Width, data));
-        }
-        catch (Exception e) when (TaskProblems.TryCreate(e, out var problem))
+    private static Task<Results<Ok<TextSimilarityResponse>, ProblemHttpResult, ValidationProblem>> Similarity(
+        HttpRequest request, InferenceGateway gateway, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken) =>
+        TaskEndpoint.RunAsync(async () =>
         {
-            return problem;
-        }
-    }
-
-    private static async Task<Results<Ok<TextSimilarityResponse>, ProblemHttpResult, ValidationProblem>> Similarity(
-        HttpRequest request, InferenceGateway gateway, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken)
-    {
-        var limits = options.Value;
-        try
-        {
+            var limits = options.Value;
             using var ticket = gateway.AdmitPipeline<TextEmbedder>(TextEmbedder.ModelName, PipelineKinds.TextEmbedder, out var embedder);
             var body = await TaskJson.ReadAsync<TextSimilarityRequest>(request, limits.MaxTextBodyBytes, cancellationToken).ConfigureAwait(false);
-            if ((TextLimits.Check("query", body.Query, limits) ?? TextLimits.Check("candidates", body.Candidates, limits)) is { } invalid)
-            {
-                return TaskProblems.Invalid(invalid.Field, invalid.Message);
-            }
+            var query = TextLimits.Require("query", body.Query, limits);
+            var candidates = TextLimits.Require("candidates", body.Candidates, limits);
 
             // Query and candidates in one request: one batch for the batcher, one padding length.
-            var embeddings = await embedder.EmbedAsync(gateway, ticket, [body.Query!, .. body.Candidates!], limits.MaxTokens, cancellationToken).ConfigureAwait(false);
-            var query = embeddings[0];
-            var results = body.Candidates!
-                .Select((text, i) => new TextSimilarityMatch(i, text, VectorMath.Cosine(query.Vector, embeddings[i + 1].Vector), embeddings[i + 1].Truncated))
+            var embeddings = await embedder.EmbedAsync(gateway, ticket, [query, .. candidates], limits.MaxTokens, cancellationToken).ConfigureAwait(false);
+            var results = candidates
+                .Select((text, i) => new TextSimilarityMatch(i, text, VectorMath.Cosine(embeddings[0].Vector, embeddings[i + 1].Vector), embeddings[i + 1].Truncated))
                 .OrderByDescending(m => m.Cosine)
                 .ThenBy(m => m.Index)
                 .ToList();
-            return TypedResults.Ok(new TextSimilarityResponse(ticket.Model.Name, query.Truncated, results));
-        }
-        catch (Exception e) when (TaskProblems.TryCreate(e, out var problem))
-        {
-            return problem;
-        }
-    }
+            return new TextSimilarityResponse(ticket.Model.Name, embeddings[0].Truncated, results);
+        });
 
-    private static async Task<Results<Ok<TextClassifyResponse>, ProblemHttpResult, ValidationProblem>> Classify(
-        string model, HttpRequest request, InferenceGateway gateway, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken)
-    {
-        var limits = options.Value;
-        try
+    private static Task<Results<Ok<TextClassifyResponse>, ProblemHttpResult, ValidationProblem>> Classify(
+        string model, HttpRequest request, InferenceGateway gateway, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken) =>
+        TaskEndpoint.RunAsync(async () =>
         {
+            var limits = options.Value;
             using var ticket = gateway.AdmitPipeline<TextClassifier>(model, PipelineKinds.TextClassifier, out var classifier);
-            var head = ticket.Model;
             var body = await TaskJson.ReadAsync<TextClassifyRequest>(request, limits.MaxTextBodyBytes, cancellationToken).ConfigureAwait(false);
-            if (TextLimits.Check("text", body.Text, limits) is { } invalid)
-            {
-                return TaskProblems.Invalid(invalid.Field, invalid.Message);
-            }
-
-            var result = await classifier.ClassifyAsync(gateway, ticket, body.Text!, limits.MaxTokens, cancellationToken).ConfigureAwait(false);
-            return TypedResults.Ok(new TextClassifyResponse(
-                head.Name,
-                head.Version.ToString(CultureInfo.InvariantCulture),
+            var result = await classifier.ClassifyAsync(gateway, ticket, TextLimits.Require("text", body.Text, limits), limits.MaxTokens, cancellationToken).ConfigureAwait(false);
+            return new TextClassifyResponse(
+                ticket.Model.Name,
+                ticket.Model.Version.ToString(CultureInfo.InvariantCulture),
                 result.Top.Label,
                 result.Top.Probability,
                 result.Labels.Select(l => new LabelProbability(l.Label, l.Index, l.Probability)).ToList(),
                 result.Tokens,
-                result.Truncated));
-        }
-        catch (Exception e) when (TaskProblems.TryCreate(e, out var problem))
-        {
-            return problem;
-        }
-    }
+                result.Truncated);
+        });
 }

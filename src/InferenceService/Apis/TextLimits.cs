@@ -2,10 +2,16 @@ using InferenceService.Hosting;
 
 namespace InferenceService.Apis;
 
-/// <summary>Checks texts against Tasks limits before any tokenising; returns the field and message of the first breach.</summary>
+/// <summary>Checks texts against Tasks limits before any tokenising; the first breach is a 400 naming its field.</summary>
 internal static class TextLimits
 {
-    public static (string Field, string Message)? Check(string field, IReadOnlyList<string?>? texts, TaskLimitsOptions limits)
+    public static IReadOnlyList<string> Require(string field, IReadOnlyList<string?>? texts, TaskLimitsOptions limits) =>
+        Check(field, texts, limits) is { } breach ? throw new TaskFieldException(breach.Field, breach.Message) : texts!.Select(t => t!).ToList();
+
+    public static string Require(string field, string? text, TaskLimitsOptions limits) =>
+        Check(field, text, limits) is { } breach ? throw new TaskFieldException(breach.Field, breach.Message) : text!;
+
+    private static (string Field, string Message)? Check(string field, IReadOnlyList<string?>? texts, TaskLimitsOptions limits)
     {
         if (texts is null || texts.Count == 0)
         {
@@ -28,7 +34,7 @@ internal static class TextLimits
         return null;
     }
 
-    public static (string Field, string Message)? Check(string field, string? text, TaskLimitsOptions limits)
+    private static (string Field, string Message)? Check(string field, string? text, TaskLimitsOptions limits)
     {
         if (string.IsNullOrWhiteSpace(text))
         {

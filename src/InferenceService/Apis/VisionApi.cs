@@ -30,68 +30,44 @@ public static class VisionApi
         return app;
     }
 
-    private static async Task<Results<Ok<VisionEmbeddingsResponse>, ProblemHttpResult>> Embeddings(
-        HttpRequest request, InferenceGateway gateway, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken)
-    {
-        var limits = options.Value;
-        try
+    private static Task<Results<Ok<VisionEmbeddingsResponse>, ProblemHttpResult, ValidationProblem>> Embeddings(
+        HttpRequest request, InferenceGateway gateway, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken) =>
+        TaskEndpoint.RunAsync(async () =>
         {
+            var limits = options.Value;
             using var ticket = gateway.AdmitPipeline<ImageEmbedder>(ImageEmbedder.ModelName, PipelineKinds.ImageEmbedder, out var embedder);
             var uploads = await ImageUpload.ReadAsync(request, limits.MaxImageBytes, limits.MaxImagesPerRequest, "Tasks:MaxImagesPerRequest", allowRaw: true, cancellationToken).ConfigureAwait(false);
             var embeddings = await embedder.EmbedAsync(gateway, ticket, uploads, limits.MaxImagePixels, cancellationToken).ConfigureAwait(false);
-            return TypedResults.Ok(new VisionEmbeddingsResponse(ticket.Model.Name, embedder.Width, embeddings));
-        }
-        catch (Exception e) when (TaskProblems.TryCreate(e, out var problem))
-        {
-            return problem;
-        }
-    }
+            return new VisionEmbeddingsResponse(ticket.Model.Name, embedder.Width, embeddings);
+        });
 
-    private static async Task<Results<Ok<VisionSimilarityResponse>, ProblemHttpResult>> Similarity(
-        HttpRequest request, InferenceGateway gateway, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken)
-    {
-        var limits = options.Value;
-        try
+    private static Task<Results<Ok<VisionSimilarityResponse>, ProblemHttpResult, ValidationProblem>> Similarity(
+        HttpRequest request, InferenceGateway gateway, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken) =>
+        TaskEndpoint.RunAsync(async () =>
         {
             using var ticket = gateway.AdmitPipeline<ImageEmbedder>(ImageEmbedder.ModelName, PipelineKinds.ImageEmbedder, out var embedder);
-            var uploads = await ImageUpload.ReadAsync(request, limits.MaxImageBytes, 2, "similarity compares two images", allowRaw: false, cancellationToken).ConfigureAwait(false);
+            var uploads = await ImageUpload.ReadAsync(request, options.Value.MaxImageBytes, 2, "similarity compares two images", allowRaw: false, cancellationToken).ConfigureAwait(false);
             if (uploads.Count != 2)
             {
                 throw PipelineException.BadRequest($"Similarity needs exactly 2 images as file parts, got {uploads.Count}.");
             }
 
-            var embeddings = await embedder.EmbedAsync(gateway, ticket, uploads, limits.MaxImagePixels, cancellationToken).ConfigureAwait(false);
-            return TypedResults.Ok(new VisionSimilarityResponse(ticket.Model.Name, VectorMath.Cosine(embeddings[0], embeddings[1])));
-        }
-        catch (Exception e) when (TaskProblems.TryCreate(e, out var problem))
-        {
-            return problem;
-        }
-    }
+            var pair = await embedder.EmbedAsync(gateway, ticket, uploads, options.Value.MaxImagePixels, cancellationToken).ConfigureAwait(false);
+            return new VisionSimilarityResponse(ticket.Model.Name, VectorMath.Cosine(pair[0], pair[1]));
+        });
 
-    private static async Task<Results<Ok<VisionClassifyResponse>, ProblemHttpResult, ValidationProblem>> Classify(
-        string model, HttpRequest request, InferenceGateway gateway, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken, string? k = null)
-    {
-        var limits = options.Value;
-        if (TaskQuery.ParseK(k, 5, limits, out var count) is { } badK)
+    private static Task<Results<Ok<VisionClassifyResponse>, ProblemHttpResult, ValidationProblem>> Classify(
+        string model, HttpRequest request, InferenceGateway gateway, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken, string? k = null) =>
+        TaskEndpoint.RunAsync(async () =>
         {
-            return badK;
-        }
-
-        try
-        {
+            var limits = options.Value;
+            var count = TaskQuery.K(k, 5, limits);
             using var ticket = gateway.AdmitPipeline<ImageClassifier>(model, PipelineKinds.ImageClassifier, out var classifier);
-            var version = ticket.Model;
             var uploads = await ImageUpload.ReadAsync(request, limits.MaxImageBytes, 1, "classify takes one image", allowRaw: true, cancellationToken).ConfigureAwait(false);
             var top = await classifier.ClassifyAsync(gateway, ticket, uploads[0], limits.MaxImagePixels, count, cancellationToken).ConfigureAwait(false);
-            return TypedResults.Ok(new VisionClassifyResponse(
-                version.Name,
-                version.Version.ToString(CultureInfo.InvariantCulture),
-                top.Select(s => new LabelProbability(s.Label, s.Index, s.Probability)).ToList()));
-        }
-        catch (Exception e) when (TaskProblems.TryCreate(e, out var problem))
-        {
-            return problem;
-        }
-    }
+            return new VisionClassifyResponse(
+                ticket.Model.Name,
+                ticket.Model.Version.ToString(CultureInfo.InvariantCulture),
+                top.Select(s => new LabelProbability(s.Label, s.Index, s.Probability)).ToList());
+        });
 }

@@ -32,7 +32,7 @@ public sealed class PipelineLoadTests
         Assert.Equal(ModelState.Unavailable, version.State);
         Assert.Contains(reason, version.Reason, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
-        Assert.Contains(reason, await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains(reason, JsonNode.Parse(await ready.Content.ReadAsStringAsync())!["checks"]!.ToJsonString(new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }), StringComparison.Ordinal);
         Assert.Equal("UNAVAILABLE", metadata["parameters"]!["state"]!.GetValue<string>());
         Assert.Contains(reason, metadata["parameters"]!["reason"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, brokenClassify.StatusCode);
