@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using System.Diagnostics;
+using InferenceService.Runtime.Batching.LatencyTarget;
 using InferenceService.Runtime.Inference;
 using InferenceService.Runtime.Telemetry;
 using InferenceService.Runtime.Tensors;

@@ -1,4 +1,4 @@
-namespace InferenceService.Runtime.Batching;
+namespace InferenceService.Runtime.Batching.LatencyTarget;
 
 /// <summary>
 /// The mean gap between one shape bucket's arrivals, as an exponentially weighted average of the last gaps (weight

@@ -1,4 +1,4 @@
-namespace InferenceService.Runtime.Batching;
+namespace InferenceService.Runtime.Batching.LatencyTarget;
 
 /// <summary>What <see cref="LatencyTuner.Decide"/> says about the candidate batch.</summary>
 /// <param name="Take">Leading members to dispatch now; 0 to wait.</param>

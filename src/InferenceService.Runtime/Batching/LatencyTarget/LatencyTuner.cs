@@ -1,7 +1,7 @@
 using InferenceService.Runtime.Inference;
 using Microsoft.Extensions.Logging;
 
-namespace InferenceService.Runtime.Batching;
+namespace InferenceService.Runtime.Batching.LatencyTarget;
 
 /// <summary>
 /// Latency-target batching for one model version (<c>latency_target_ms</c>): chooses each batch's size and wait from a

@@ -1,4 +1,4 @@
-namespace InferenceService.Runtime.Batching;
+namespace InferenceService.Runtime.Batching.LatencyTarget;
 
 /// <summary>
 /// The share of the latency target the batcher plans with, adjusted as Clipper does (AIMD): multiplied by

@@ -3,7 +3,7 @@ using InferenceService.Runtime.Inference;
 using InferenceService.Runtime.Tensors;
 using Microsoft.Extensions.Time.Testing;
 
-namespace InferenceService.Runtime.Tests.Batching;
+namespace InferenceService.Runtime.Tests.Batching.LatencyTarget;
 
 /// <summary>
 /// A text model (<see cref="FakeTextExecutor.Compute"/>) whose batch of n takes exactly <see cref="Multiplier"/> · (a + b·n) ms

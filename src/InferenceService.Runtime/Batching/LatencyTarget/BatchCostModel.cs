@@ -1,4 +1,4 @@
-namespace InferenceService.Runtime.Batching;
+namespace InferenceService.Runtime.Batching.LatencyTarget;
 
 /// <summary>
 /// The running cost model of one shape bucket (as BentoML's dispatcher keeps one): time ≈ a + b·n, refitted from the last

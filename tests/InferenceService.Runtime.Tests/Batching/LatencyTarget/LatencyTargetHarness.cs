@@ -1,10 +1,11 @@
 using InferenceService.Runtime.Batching;
+using InferenceService.Runtime.Batching.LatencyTarget;
 using InferenceService.Runtime.Inference;
 using InferenceService.Runtime.Tensors;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
-namespace InferenceService.Runtime.Tests.Batching;
+namespace InferenceService.Runtime.Tests.Batching.LatencyTarget;
 
 /// <summary>
 /// A latency-target batcher (one instance, max_batch_size 32) over a <see cref="CostCurveExecutor"/>. Time moves only
