@@ -15,14 +15,13 @@ namespace InferenceService.Runtime.Batching;
 /// the batch around the oldest highest-priority request once it is full, reaches a preferred size, or its oldest member
 /// has waited max_queue_delay. Up to <see cref="IBatchExecutor.InstanceCount"/> batches run at once.
 /// Timeouts and cancellations answer the caller at once from their own timer or token callback; the loop only unlinks them.
-/// With dynamic_batching.latency_target_ms a <see cref="LatencyTuner"/> decides instead when each batch goes and how big it is.
+/// An <see cref="IDispatchPolicy"/> decides when each batch goes and how big it is: <see cref="QueueDelayPolicy"/>, or
+/// with dynamic_batching.latency_target_ms a <see cref="LatencyTargetPolicy"/> over a <see cref="LatencyTuner"/>.
 /// </summary>
 internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
 {
     /// <summary>How long disposal lets running batches finish (a hot swap disposes the old version under load) before cancelling them.</summary>
     internal static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
-
-    private static readonly IReadOnlySet<int> NoPreferredSizes = new HashSet<int>();
 
     private readonly BatchingModel _model;
     private readonly TimeProvider _timeProvider;
@@ -37,6 +36,7 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
     private readonly CancellationTokenSource _shutdown = new();
     private readonly int _instanceCount;
     private readonly LatencyTuner? _tuner;
+    private readonly IDispatchPolicy _policy;
     private readonly Task _loop;
 
     // Admitted requests that have not left the queue yet (checked against max_queue_size).
@@ -59,6 +59,7 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
         _statistics = new ModelStatistics(timeProvider, metrics);
         _instanceCount = Math.Max(1, executor.InstanceCount);
         _tuner = model.LatencyTargetMs is { } target ? new LatencyTuner(model, target, _instanceCount, timeProvider, logger) : null;
+        _policy = _tuner is null ? new QueueDelayPolicy(model, timeProvider) : new LatencyTargetPolicy(_tuner);
         _runner = new BatchRunner(model, executor, timeProvider, _statistics, logger, _tuner, metrics);
         _pending = new PendingQueue(model.PriorityLevels);
 
@@ -263,7 +264,7 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
                 while (_channel.Reader.TryRead(out var item))
                 {
                     _received++;
-                    _tuner?.Arrived(item.Shape.Key, item.EnqueuedAt);
+                    _policy.Arrived(item);
                     if (item.IsQueued)
                     {
                         _pending.Add(item);
@@ -310,46 +311,21 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
     {
         while (Volatile.Read(ref _running) < _instanceCount)
         {
-            // With a latency target the tuner chooses the size, so preferred sizes only bound it (through BatchCap).
-            var candidate = _pending.Peek(_model.BatchCap, _tuner is null ? _model.PreferredBatchSizes : NoPreferredSizes);
+            var candidate = _pending.Peek(_model.BatchCap, _policy.PreferredBatchSizes);
             if (candidate is null)
             {
                 return null;
             }
 
             var now = _timeProvider.GetTimestamp();
-            var waited = now - candidate.OldestEnqueuedAt;
-            var delayOver = waited >= _model.MaxQueueDelayTicks;
-            var backlogged = false;
-            int take;
-            if (_tuner is not null)
+            var decision = _policy.Decide(candidate, now);
+            if (decision.Take == 0)
             {
-                var decision = _tuner.Decide(candidate, now);
-                if (decision.Take == 0)
-                {
-                    return decision.Sleep;
-                }
-
-                take = decision.Take;
-                backlogged = decision.Backlogged;
-            }
-            else if (candidate.PreferredCount > 0 && !delayOver)
-            {
-                take = candidate.PreferredCount;
-            }
-            else if (candidate.Full || delayOver)
-            {
-                take = candidate.Members.Count;
-            }
-            else
-            {
-                // Rounded up so the wake-up never comes a tick early and finds the delay not yet over.
-                var ticks = (_model.MaxQueueDelayTicks - waited) * TimeSpan.TicksPerSecond;
-                return TimeSpan.FromTicks((ticks + _timeProvider.TimestampFrequency - 1) / _timeProvider.TimestampFrequency);
+                return decision.Sleep;
             }
 
-            var batch = new List<QueuedRequest>(take);
-            for (var i = 0; i < take; i++)
+            var batch = new List<QueuedRequest>(decision.Take);
+            for (var i = 0; i < decision.Take; i++)
             {
                 var member = candidate.Members[i];
                 _pending.Remove(member);
@@ -371,7 +347,7 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
                 {
                     try
                     {
-                        await _runner.RunAsync(batch, _shutdown.Token, backlogged).ConfigureAwait(false);
+                        await _runner.RunAsync(batch, _shutdown.Token, decision.Backlogged).ConfigureAwait(false);
                     }
                     finally
                     {

@@ -107,7 +107,7 @@ internal sealed class LatencyTuner
     }
 
     /// <summary>Whether to dispatch the head's batch now, and how much of it. Called by the loop only, after calibration.</summary>
-    public TunerDecision Decide(BatchCandidate candidate, long now)
+    public DispatchDecision Decide(BatchCandidate candidate, long now)
     {
         lock (_gate)
         {
@@ -172,13 +172,13 @@ internal sealed class LatencyTuner
                     // Until the deadline, or until less than one mean gap is left before it (then "sparse"). Rounded up
                     // so the wake-up never comes a tick early and finds the moment not yet reached.
                     var ticks = (left - (gap ?? 0)) * TimeSpan.TicksPerSecond / _timeProvider.TimestampFrequency;
-                    return new TunerDecision(0, false, TimeSpan.FromTicks((long)Math.Ceiling(ticks)));
+                    return DispatchDecision.Wait(TimeSpan.FromTicks((long)Math.Ceiling(ticks)));
                 }
             }
 
             _decisions[reason] = _decisions.GetValueOrDefault(reason) + 1;
             _lastDecision = new LatencyDecisionStatistics(key, items, reason, Ms(waited));
-            return new TunerDecision(take, take < candidate.Members.Count || candidate.Full, TimeSpan.Zero);
+            return DispatchDecision.Dispatch(take, backlogged: take < candidate.Members.Count || candidate.Full);
         }
     }
 
