@@ -38,7 +38,7 @@ internal sealed class LatencyTuner
     private readonly LatencyBudget _budget;
     private readonly Dictionary<string, BatchCostModel> _buckets = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ArrivalRate> _arrivals = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, long> _decisions = new(StringComparer.Ordinal);
+    private readonly Dictionary<DispatchReason, long> _decisions = [];
     private CostLine _shape = CostLine.Proportional;
     private List<CostPoint> _calibration = [];
     private string? _calibrationBucket;
@@ -127,10 +127,10 @@ internal sealed class LatencyTuner
             }
 
             var waited = now - candidate.OldestEnqueuedAt;
-            string reason;
+            DispatchReason reason;
             if (line.Predict(1) > _budget.TargetMs)
             {
-                reason = "unreachable";
+                reason = DispatchReason.Unreachable;
             }
             else if (take < candidate.Members.Count && Ms(waited) + line.Predict(items) > _budget.PlanMs)
             {
@@ -139,15 +139,15 @@ internal sealed class LatencyTuner
                 // take all the candidate holds (up to the cap); these larger batches also show the cost model sizes it
                 // would never choose, so a pessimistic fit corrects itself.
                 (take, items) = (candidate.Members.Count, candidate.Items);
-                reason = "drain";
+                reason = DispatchReason.Drain;
             }
             else if (items >= size || take < candidate.Members.Count)
             {
-                reason = "size";
+                reason = DispatchReason.Size;
             }
             else if (candidate.Full)
             {
-                reason = "full";
+                reason = DispatchReason.Full;
             }
             else
             {
@@ -157,15 +157,15 @@ internal sealed class LatencyTuner
                 var gap = _arrivals.TryGetValue(key, out var rate) ? rate.GapTicks : null;
                 if (left <= 0)
                 {
-                    reason = "deadline";
+                    reason = DispatchReason.Deadline;
                 }
                 else if (gap is { } keepUpGap && KeepsUp(line, items, keepUpGap))
                 {
-                    reason = "keep-up";
+                    reason = DispatchReason.KeepUp;
                 }
                 else if (gap is { } sparseGap && left <= sparseGap)
                 {
-                    reason = "sparse";
+                    reason = DispatchReason.Sparse;
                 }
                 else
                 {
@@ -177,7 +177,7 @@ internal sealed class LatencyTuner
             }
 
             _decisions[reason] = _decisions.GetValueOrDefault(reason) + 1;
-            _lastDecision = new LatencyDecisionStatistics(key, items, reason, Ms(waited));
+            _lastDecision = new LatencyDecisionStatistics(key, items, reason.ToWireName(), Ms(waited));
             return DispatchDecision.Dispatch(take, backlogged: take < candidate.Members.Count || candidate.Full);
         }
     }
@@ -235,7 +235,7 @@ internal sealed class LatencyTuner
                     };
                 }).ToList(),
                 LastDecision = _lastDecision,
-                Decisions = new SortedDictionary<string, long>(_decisions, StringComparer.Ordinal),
+                Decisions = new SortedDictionary<string, long>(_decisions.ToDictionary(d => d.Key.ToWireName(), d => d.Value), StringComparer.Ordinal),
             };
         }
     }
