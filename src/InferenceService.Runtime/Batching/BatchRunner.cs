@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using InferenceService.Runtime.Batching.LatencyTarget;
 using InferenceService.Runtime.Inference;
 using InferenceService.Runtime.Telemetry;
 using InferenceService.Runtime.Tensors;

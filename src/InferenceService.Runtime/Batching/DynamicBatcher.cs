@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using System.Diagnostics;
+using InferenceService.Runtime.Batching.LatencyTarget;
 using InferenceService.Runtime.Inference;
 using InferenceService.Runtime.Telemetry;
 using InferenceService.Runtime.Tensors;
@@ -14,66 +15,67 @@ namespace InferenceService.Runtime.Batching;
 /// the batch around the oldest highest-priority request once it is full, reaches a preferred size, or its oldest member
 /// has waited max_queue_delay. Up to <see cref="IBatchExecutor.InstanceCount"/> batches run at once.
 /// Timeouts and cancellations answer the caller at once from their own timer or token callback; the loop only unlinks them.
-/// With dynamic_batching.latency_target_ms a <see cref="LatencyTuner"/> decides instead when each batch goes and how big it is.
+/// An <see cref="IDispatchPolicy"/> decides when each batch goes and how big it is: <see cref="QueueDelayPolicy"/>, or
+/// with dynamic_batching.latency_target_ms a <see cref="LatencyTargetPolicy"/> over a <see cref="LatencyTuner"/>.
 /// </summary>
 internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
 {
     /// <summary>How long disposal lets running batches finish (a hot swap disposes the old version under load) before cancelling them.</summary>
     internal static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
 
-    private static readonly IReadOnlySet<int> NoPreferredSizes = new HashSet<int>();
-
-    private readonly BatchingModel model;
-    private readonly TimeProvider timeProvider;
-    private readonly ILogger logger;
-    private readonly ModelStatistics statistics;
-    private readonly BatchRunner runner;
-    private readonly Channel<QueuedRequest> channel;
-    private readonly ConcurrentQueue<QueuedRequest> leftEarly = new();
-    private readonly AsyncSignal wake = new();
-    private readonly PendingQueue pending;
-    private readonly ITimer delayTimer;
-    private readonly CancellationTokenSource shutdown = new();
-    private readonly int instanceCount;
-    private readonly LatencyTuner? tuner;
-    private readonly Task loop;
+    private readonly BatchingModel _model;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly ModelStatistics _statistics;
+    private readonly BatchRunner _runner;
+    private readonly Channel<QueuedRequest> _channel;
+    private readonly ConcurrentQueue<QueuedRequest> _leftEarly = new();
+    private readonly AsyncSignal _wake = new();
+    private readonly PendingQueue _pending;
+    private readonly ITimer _delayTimer;
+    private readonly CancellationTokenSource _shutdown = new();
+    private readonly int _instanceCount;
+    private readonly LatencyTuner? _tuner;
+    private readonly IDispatchPolicy _policy;
+    private readonly Task _loop;
 
     // Admitted requests that have not left the queue yet (checked against max_queue_size).
-    private int queued;
+    private int _queued;
 
     // Batches handed to the executor and not finished.
-    private int running;
-    private int disposed;
-    private int drainExpired;
+    private int _running;
+    private int _disposed;
+    private int _drainExpired;
 
     // Requests read from the channel and batches dispatched; the loop alone writes them.
-    private long received;
-    private long dispatched;
+    private long _received;
+    private long _dispatched;
 
     public DynamicBatcher(BatchingModel model, IBatchExecutor executor, TimeProvider timeProvider, ILogger logger, ModelMetrics? metrics = null)
     {
-        this.model = model;
-        this.timeProvider = timeProvider;
-        this.logger = logger;
-        statistics = new ModelStatistics(timeProvider, metrics);
-        instanceCount = Math.Max(1, executor.InstanceCount);
-        tuner = model.LatencyTargetMs is { } target ? new LatencyTuner(model, target, instanceCount, timeProvider, logger) : null;
-        runner = new BatchRunner(model, executor, timeProvider, statistics, logger, tuner, metrics);
-        pending = new PendingQueue(model.PriorityLevels);
+        _model = model;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _statistics = new ModelStatistics(timeProvider, metrics);
+        _instanceCount = Math.Max(1, executor.InstanceCount);
+        _tuner = model.LatencyTargetMs is { } target ? new LatencyTuner(model, target, _instanceCount, timeProvider, logger) : null;
+        _policy = _tuner is null ? new QueueDelayPolicy(model, timeProvider) : new LatencyTargetPolicy(_tuner);
+        _runner = new BatchRunner(model, executor, timeProvider, _statistics, logger, _tuner, metrics);
+        _pending = new PendingQueue(model.PriorityLevels);
 
-        // Admission is counted in `queued` against the same bound, so the channel refuses a write only after shutdown or while
+        // Admission is counted in `_queued` against the same bound, so the channel refuses a write only after shutdown or while
         // it briefly holds requests that already left by timeout or cancellation (answered as queue full).
-        channel = Channel.CreateBounded<QueuedRequest>(new BoundedChannelOptions(model.QueueCapacity)
+        _channel = Channel.CreateBounded<QueuedRequest>(new BoundedChannelOptions(model.QueueCapacity)
         {
             SingleReader = true,
             SingleWriter = false,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        delayTimer = timeProvider.CreateTimer(static state => ((AsyncSignal)state!).Set(), wake, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _delayTimer = timeProvider.CreateTimer(static state => ((AsyncSignal)state!).Set(), _wake, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
 
         // With a latency target the loop waits for calibration (bounded, see Calibration) before its first batch; requests queue meanwhile.
-        Calibrated = tuner is null ? Task.CompletedTask : Task.Run(() => tuner.CalibrateAsync(executor, () => Volatile.Read(ref disposed) != 0, shutdown.Token));
-        loop = Task.Run(RunLoopAsync);
+        Calibrated = _tuner is null ? Task.CompletedTask : Task.Run(() => _tuner.CalibrateAsync(executor, () => Volatile.Read(ref _disposed) != 0, _shutdown.Token));
+        _loop = Task.Run(RunLoopAsync);
     }
 
     /// <summary>Completes when latency-target calibration has finished (at once without a target). Never faults except on cancellation.</summary>
@@ -89,10 +91,10 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
     public Task<IReadOnlyList<Tensor>> InferAsync(InferenceRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var start = timeProvider.GetTimestamp();
+        var start = _timeProvider.GetTimestamp();
         if (cancellationToken.IsCancellationRequested)
         {
-            statistics.RecordFailure(0);
+            _statistics.RecordFailure(0);
             return Task.FromCanceled<IReadOnlyList<Tensor>>(cancellationToken);
         }
 
@@ -102,83 +104,83 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
         }
         catch (InferenceException ex)
         {
-            statistics.RecordFailure(timeProvider.GetTimestamp() - start);
+            _statistics.RecordFailure(_timeProvider.GetTimestamp() - start);
             return Task.FromException<IReadOnlyList<Tensor>>(ex);
         }
     }
 
-    public int QueueDepth => Volatile.Read(ref queued);
+    public int QueueDepth => Volatile.Read(ref _queued);
 
-    public ModelStatisticsSnapshot GetStatistics() => tuner is null ? statistics.Snapshot() : statistics.Snapshot() with { LatencyTarget = tuner.GetStatistics() };
+    public ModelStatisticsSnapshot GetStatistics() => _tuner is null ? _statistics.Snapshot() : _statistics.Snapshot() with { LatencyTarget = _tuner.GetStatistics() };
 
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
         }
 
         // Armed before the first await: the drain limit runs from this call, however long the loop takes to stop.
-        await using var drainTimer = timeProvider.CreateTimer(
+        await using var drainTimer = _timeProvider.CreateTimer(
             static state =>
             {
                 var self = (DynamicBatcher)state!;
-                Volatile.Write(ref self.drainExpired, 1);
-                self.wake.Set();
+                Volatile.Write(ref self._drainExpired, 1);
+                self._wake.Set();
             },
             this,
             DrainTimeout,
             Timeout.InfiniteTimeSpan);
-        channel.Writer.TryComplete();
-        wake.Set();
-        await loop.ConfigureAwait(false);
-        await delayTimer.DisposeAsync().ConfigureAwait(false);
+        _channel.Writer.TryComplete();
+        _wake.Set();
+        await _loop.ConfigureAwait(false);
+        await _delayTimer.DisposeAsync().ConfigureAwait(false);
 
         // The loop is gone, so this method is now the signal's only resetter. Running batches set it when they end.
-        while (Volatile.Read(ref running) > 0)
+        while (Volatile.Read(ref _running) > 0)
         {
-            wake.Reset();
-            if (Volatile.Read(ref running) == 0)
+            _wake.Reset();
+            if (Volatile.Read(ref _running) == 0)
             {
                 break;
             }
 
-            if (Volatile.Read(ref drainExpired) != 0)
+            if (Volatile.Read(ref _drainExpired) != 0)
             {
-                BatcherLog.DrainTimedOut(logger, model.Name, Volatile.Read(ref running), DrainTimeout);
-                await shutdown.CancelAsync().ConfigureAwait(false);
+                BatcherLog.DrainTimedOut(_logger, _model.Name, Volatile.Read(ref _running), DrainTimeout);
+                await _shutdown.CancelAsync().ConfigureAwait(false);
 
                 // Not disposed: running batches still hold its token. It owns no timer or wait handle, so nothing leaks.
                 return;
             }
 
-            await wake.WaitAsync().ConfigureAwait(false);
+            await _wake.WaitAsync().ConfigureAwait(false);
         }
 
-        shutdown.Dispose();
+        _shutdown.Dispose();
     }
 
     private QueuedRequest Admit(InferenceRequest request, long start, CancellationToken cancellationToken)
     {
-        var shape = model.Describe(request);
-        var level = model.ResolveLevel(request.Priority);
-        var timeout = model.ResolveTimeout(request.Timeout);
-        if (Volatile.Read(ref disposed) != 0)
+        var shape = _model.Describe(request);
+        var level = _model.ResolveLevel(request.Priority);
+        var timeout = _model.ResolveTimeout(request.Timeout);
+        if (Volatile.Read(ref _disposed) != 0)
         {
-            throw BatcherErrors.Unloading(model.Name);
+            throw BatcherErrors.Unloading(_model.Name);
         }
 
-        if (Interlocked.Increment(ref queued) > model.QueueCapacity)
+        if (Interlocked.Increment(ref _queued) > _model.QueueCapacity)
         {
-            Interlocked.Decrement(ref queued);
-            throw BatcherErrors.QueueFull(model.Name, model.QueueCapacity);
+            Interlocked.Decrement(ref _queued);
+            throw BatcherErrors.QueueFull(_model.Name, _model.QueueCapacity);
         }
 
         var item = new QueuedRequest(request, shape, level, start) { Caller = Activity.Current?.Context ?? default };
         if (timeout is { } limit)
         {
             // Created disarmed and attached before arming, so that it can always be stopped when the request leaves.
-            var timer = timeProvider.CreateTimer(_ => Expire(item, limit), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            var timer = _timeProvider.CreateTimer(_ => Expire(item, limit), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             item.AttachTimeout(timer);
             timer.Change(limit, Timeout.InfiniteTimeSpan);
         }
@@ -188,14 +190,14 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
             item.AttachCancellation(cancellationToken.Register(() => Cancel(item, cancellationToken)));
         }
 
-        if (!channel.Writer.TryWrite(item))
+        if (!_channel.Writer.TryWrite(item))
         {
             // Besides shutdown, the channel can be briefly full of requests that timed out or were cancelled
             // before the loop read them (they no longer count as queued): that is a full queue too.
-            Reject(item, channel.Reader.Completion.IsCompleted || Volatile.Read(ref disposed) != 0 ? BatcherErrors.Unloading(model.Name) : BatcherErrors.QueueFull(model.Name, model.QueueCapacity));
+            Reject(item, _channel.Reader.Completion.IsCompleted || Volatile.Read(ref _disposed) != 0 ? BatcherErrors.Unloading(_model.Name) : BatcherErrors.QueueFull(_model.Name, _model.QueueCapacity));
         }
 
-        wake.Set();
+        _wake.Set();
         return item;
     }
 
@@ -207,7 +209,7 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
         }
 
         LeftQueue(item);
-        Fail(item, BatcherErrors.TimedOut(model.Name, timeout));
+        Fail(item, BatcherErrors.TimedOut(_model.Name, timeout));
     }
 
     private void Cancel(QueuedRequest item, CancellationToken token)
@@ -220,7 +222,7 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
 
         if (item.TryCancel(token))
         {
-            statistics.RecordFailure(timeProvider.GetTimestamp() - item.EnqueuedAt);
+            _statistics.RecordFailure(_timeProvider.GetTimestamp() - item.EnqueuedAt);
         }
     }
 
@@ -229,7 +231,7 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
     {
         if (item.TryLeaveQueue())
         {
-            Interlocked.Decrement(ref queued);
+            Interlocked.Decrement(ref _queued);
             Fail(item, error);
         }
     }
@@ -237,16 +239,16 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
     /// <summary>Bookkeeping for a request that left by timeout or cancellation; the loop unlinks it.</summary>
     private void LeftQueue(QueuedRequest item)
     {
-        Interlocked.Decrement(ref queued);
-        leftEarly.Enqueue(item);
-        wake.Set();
+        Interlocked.Decrement(ref _queued);
+        _leftEarly.Enqueue(item);
+        _wake.Set();
     }
 
     private void Fail(QueuedRequest item, Exception error)
     {
         if (item.TryFail(error))
         {
-            statistics.RecordFailure(timeProvider.GetTimestamp() - item.EnqueuedAt);
+            _statistics.RecordFailure(_timeProvider.GetTimestamp() - item.EnqueuedAt);
         }
     }
 
@@ -257,48 +259,48 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
             await Calibrated.ConfigureAwait(false);
             while (true)
             {
-                wake.Reset();
-                while (channel.Reader.TryRead(out var item))
+                _wake.Reset();
+                while (_channel.Reader.TryRead(out var item))
                 {
-                    received++;
-                    tuner?.Arrived(item.Shape.Key, item.EnqueuedAt);
+                    _received++;
+                    _policy.Arrived(item);
                     if (item.IsQueued)
                     {
-                        pending.Add(item);
+                        _pending.Add(item);
                     }
                 }
 
-                while (leftEarly.TryDequeue(out var item))
+                while (_leftEarly.TryDequeue(out var item))
                 {
-                    pending.Remove(item);
+                    _pending.Remove(item);
                 }
 
-                if (Volatile.Read(ref disposed) != 0)
+                if (Volatile.Read(ref _disposed) != 0)
                 {
                     break;
                 }
 
                 var sleep = DispatchReady();
-                delayTimer.Change(sleep ?? Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-                LoopIdle?.Invoke(received, dispatched);
-                await wake.WaitAsync().ConfigureAwait(false);
+                _delayTimer.Change(sleep ?? Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                LoopIdle?.Invoke(_received, _dispatched);
+                await _wake.WaitAsync().ConfigureAwait(false);
             }
         }
         catch (Exception ex)
         {
-            BatcherLog.LoopFailed(logger, model.Name, ex);
-            channel.Writer.TryComplete(ex);
+            BatcherLog.LoopFailed(_logger, _model.Name, ex);
+            _channel.Writer.TryComplete(ex);
         }
         finally
         {
-            while (channel.Reader.TryRead(out var item))
+            while (_channel.Reader.TryRead(out var item))
             {
-                Reject(item, BatcherErrors.Unloading(model.Name));
+                Reject(item, BatcherErrors.Unloading(_model.Name));
             }
 
-            foreach (var item in pending.RemoveAll())
+            foreach (var item in _pending.RemoveAll())
             {
-                Reject(item, BatcherErrors.Unloading(model.Name));
+                Reject(item, BatcherErrors.Unloading(_model.Name));
             }
         }
     }
@@ -306,56 +308,31 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
     /// <summary>Dispatches batches while an instance is free and one is due; returns how long to sleep before the next is due.</summary>
     private TimeSpan? DispatchReady()
     {
-        while (Volatile.Read(ref running) < instanceCount)
+        while (Volatile.Read(ref _running) < _instanceCount)
         {
-            // With a latency target the tuner chooses the size, so preferred sizes only bound it (through BatchCap).
-            var candidate = pending.Peek(model.BatchCap, tuner is null ? model.PreferredBatchSizes : NoPreferredSizes);
+            var candidate = _pending.Peek(_model.BatchCap, _policy.PreferredBatchSizes);
             if (candidate is null)
             {
                 return null;
             }
 
-            var now = timeProvider.GetTimestamp();
-            var waited = now - candidate.OldestEnqueuedAt;
-            var delayOver = waited >= model.MaxQueueDelayTicks;
-            var backlogged = false;
-            int take;
-            if (tuner is not null)
+            var now = _timeProvider.GetTimestamp();
+            var decision = _policy.Decide(candidate, now);
+            if (decision.Take == 0)
             {
-                var decision = tuner.Decide(candidate, now);
-                if (decision.Take == 0)
-                {
-                    return decision.Sleep;
-                }
-
-                take = decision.Take;
-                backlogged = decision.Backlogged;
-            }
-            else if (candidate.PreferredCount > 0 && !delayOver)
-            {
-                take = candidate.PreferredCount;
-            }
-            else if (candidate.Full || delayOver)
-            {
-                take = candidate.Members.Count;
-            }
-            else
-            {
-                // Rounded up so the wake-up never comes a tick early and finds the delay not yet over.
-                var ticks = (model.MaxQueueDelayTicks - waited) * TimeSpan.TicksPerSecond;
-                return TimeSpan.FromTicks((ticks + timeProvider.TimestampFrequency - 1) / timeProvider.TimestampFrequency);
+                return decision.Sleep;
             }
 
-            var batch = new List<QueuedRequest>(take);
-            for (var i = 0; i < take; i++)
+            var batch = new List<QueuedRequest>(decision.Take);
+            for (var i = 0; i < decision.Take; i++)
             {
                 var member = candidate.Members[i];
-                pending.Remove(member);
+                _pending.Remove(member);
 
                 // A member whose timer or token fired since Peek has been answered by that path.
                 if (member.TryLeaveQueue())
                 {
-                    Interlocked.Decrement(ref queued);
+                    Interlocked.Decrement(ref _queued);
                     member.LeftQueueAt = now;
                     batch.Add(member);
                 }
@@ -363,18 +340,18 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
 
             if (batch.Count > 0)
             {
-                Interlocked.Increment(ref running);
-                dispatched++;
+                Interlocked.Increment(ref _running);
+                _dispatched++;
                 _ = Task.Run(async () =>
                 {
                     try
                     {
-                        await runner.RunAsync(batch, shutdown.Token, backlogged).ConfigureAwait(false);
+                        await _runner.RunAsync(batch, _shutdown.Token, decision.Backlogged).ConfigureAwait(false);
                     }
                     finally
                     {
-                        Interlocked.Decrement(ref running);
-                        wake.Set();
+                        Interlocked.Decrement(ref _running);
+                        _wake.Set();
                     }
                 });
             }

@@ -33,7 +33,7 @@ public sealed record DynamicBatchingConfig
 
     /// <summary>
     /// Not in Triton. The p99 of queue + compute time to aim for, in ms; null (the default) keeps the static knobs. When set,
-    /// <see cref="LatencyTuner"/> chooses each batch's size and wait online, with max_batch_size (or the largest preferred
+    /// <see cref="LatencyTarget.LatencyTuner"/> chooses each batch's size and wait online, with max_batch_size (or the largest preferred
     /// size) and a non-zero max_queue_delay_microseconds as upper bounds; max_queue_delay_microseconds 0 then means "no cap".
     /// </summary>
     public double? LatencyTargetMs { get; init; }

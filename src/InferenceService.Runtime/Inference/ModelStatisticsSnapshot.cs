@@ -43,5 +43,5 @@ public sealed record ModelStatisticsSnapshot
     public IReadOnlyList<BatchStatistics> BatchStats { get; init; } = [];
 
     /// <summary>Only for a batcher with dynamic_batching.latency_target_ms: its target, plan, cost models and last decision.</summary>
-    public Batching.LatencyTargetStatistics? LatencyTarget { get; init; }
+    public Batching.LatencyTarget.LatencyTargetStatistics? LatencyTarget { get; init; }
 }

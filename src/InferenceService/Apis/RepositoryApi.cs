@@ -30,7 +30,7 @@ public static class RepositoryApi
 
     private static async Task<Results<Ok<IReadOnlyList<ModelIndexEntry>>, JsonHttpResult<V2Error>>> Load(string name, ModelManager manager, IOptions<ModelRepositoryOptions> options, CancellationToken cancellationToken)
     {
-        if (options.Value.ControlMode == "none")
+        if (options.Value.ControlMode == ModelControlMode.None)
         {
             return Error(StatusCodes.Status400BadRequest, "Model control is disabled (ModelRepository:ControlMode is none); use explicit or poll.");
         }
@@ -56,7 +56,7 @@ public static class RepositoryApi
 
     private static async Task<Results<Ok<IReadOnlyList<ModelIndexEntry>>, JsonHttpResult<V2Error>>> Unload(string name, ModelManager manager, IOptions<ModelRepositoryOptions> options, CancellationToken cancellationToken)
     {
-        if (options.Value.ControlMode == "none")
+        if (options.Value.ControlMode == ModelControlMode.None)
         {
             return Error(StatusCodes.Status400BadRequest, "Model control is disabled (ModelRepository:ControlMode is none); use explicit or poll.");
         }

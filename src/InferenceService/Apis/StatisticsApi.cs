@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
-using InferenceService.Runtime.Batching;
+using InferenceService.Runtime.Batching.LatencyTarget;
 using InferenceService.Runtime.Inference;
 using InferenceService.Runtime.Repository;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -27,7 +27,7 @@ internal sealed partial class ModelLoaderService(ModelManager manager, IOptions<
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await manager.LoadAllAsync(stoppingToken).ConfigureAwait(false);
-        if (options.Value.ControlMode != "poll")
+        if (options.Value.ControlMode != ModelControlMode.Poll)
         {
             return;
         }

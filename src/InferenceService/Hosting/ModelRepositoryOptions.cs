@@ -18,8 +18,8 @@ public sealed class ModelRepositoryOptions
     /// Triton's model control modes: <c>none</c> (load everything at start, never change), <c>explicit</c> (also the
     /// repository API's load/unload), <c>poll</c> (also pick up new, changed and removed model folders every interval).
     /// </summary>
-    [RegularExpression("^(none|explicit|poll)$", ErrorMessage = "ModelRepository:ControlMode must be none, explicit or poll.")]
-    public string ControlMode { get; set; } = "poll";
+    [EnumDataType(typeof(ModelControlMode), ErrorMessage = "ModelRepository:ControlMode must be none, explicit or poll.")]
+    public ModelControlMode ControlMode { get; set; } = ModelControlMode.Poll;
 
     /// <summary>Seconds between repository scans in poll mode; a changed folder is loaded once it stays the same for one interval.</summary>
     [Range(0.05, 3600)]

@@ -1,6 +1,6 @@
-using InferenceService.Runtime.Batching;
+using InferenceService.Runtime.Batching.LatencyTarget;
 
-namespace InferenceService.Runtime.Tests.Batching;
+namespace InferenceService.Runtime.Tests.Batching.LatencyTarget;
 
 /// <summary>The per-bucket cost model a + b·n: least squares when sizes vary, rescaling of the calibrated shape when they do not.</summary>
 public sealed class BatchCostModelTests

@@ -1,4 +1,4 @@
-namespace InferenceService.Runtime.Batching;
+namespace InferenceService.Runtime.Batching.LatencyTarget;
 
 /// <summary>
 /// The mean gap between one shape bucket's arrivals, as an exponentially weighted average of the last gaps (weight
@@ -10,7 +10,7 @@ internal sealed class ArrivalRate
 {
     public const double Smoothing = 0.125;
 
-    private long last = long.MinValue;
+    private long _last = long.MinValue;
 
     /// <summary>Null until two requests arrived.</summary>
     public double? GapTicks { get; private set; }
@@ -18,12 +18,12 @@ internal sealed class ArrivalRate
     /// <param name="enqueuedAt">Concurrent writers may reach the loop slightly out of order: a negative gap counts as 0.</param>
     public void Arrived(long enqueuedAt)
     {
-        if (last != long.MinValue)
+        if (_last != long.MinValue)
         {
-            double gap = Math.Max(0, enqueuedAt - last);
+            double gap = Math.Max(0, enqueuedAt - _last);
             GapTicks = GapTicks is { } mean ? mean + (Smoothing * (gap - mean)) : gap;
         }
 
-        last = Math.Max(last, enqueuedAt);
+        _last = Math.Max(_last, enqueuedAt);
     }
 }

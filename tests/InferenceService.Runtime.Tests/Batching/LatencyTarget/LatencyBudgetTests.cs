@@ -1,6 +1,6 @@
-using InferenceService.Runtime.Batching;
+using InferenceService.Runtime.Batching.LatencyTarget;
 
-namespace InferenceService.Runtime.Tests.Batching;
+namespace InferenceService.Runtime.Tests.Batching.LatencyTarget;
 
 /// <summary>The AIMD plan factor: multiplicative decrease on a missed p99 (unless the queue is backlogged), additive increase otherwise.</summary>
 public sealed class LatencyBudgetTests

@@ -1,6 +1,7 @@
+using InferenceService.Runtime.Batching.LatencyTarget;
 using Xunit.Abstractions;
 
-namespace InferenceService.Runtime.Tests.Batching;
+namespace InferenceService.Runtime.Tests.Batching.LatencyTarget;
 
 /// <summary>
 /// latency_target_ms end to end on a known cost curve: one instance, a batch of n costs a + b·n ms of fake time,
@@ -149,7 +150,7 @@ public sealed class LatencyTargetBatchingTests(ITestOutputHelper output)
 
         h.Executor.Multiplier = 2;
         var afterStep = new List<(int Size, bool Last)>();
-        while (afterStep.Count < Runtime.Batching.BatchCostModel.Window + 8)
+        while (afterStep.Count < BatchCostModel.Window + 8)
         {
             var sizes = await h.BurstAsync(40);
             afterStep.AddRange(sizes.Select((size, i) => (size, i == sizes.Count - 1)));

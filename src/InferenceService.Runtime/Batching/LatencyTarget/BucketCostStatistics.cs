@@ -1,4 +1,4 @@
-namespace InferenceService.Runtime.Batching;
+namespace InferenceService.Runtime.Batching.LatencyTarget;
 
 /// <summary>One shape bucket's cost model (a + b·n ms) and the choices it gives now.</summary>
 /// <param name="Bucket">The batcher's shape key: inputs, types, fixed dims and length bucket (#b).</param>

@@ -1,4 +1,4 @@
-namespace InferenceService.Runtime.Batching;
+namespace InferenceService.Runtime.Batching.LatencyTarget;
 
 /// <summary>
 /// The running cost model of one shape bucket (as BentoML's dispatcher keeps one): time ≈ a + b·n, refitted from the last
@@ -16,24 +16,24 @@ internal sealed class BatchCostModel
 
     public const double ShiftRatio = 1.5;
 
-    private readonly Queue<CostPoint> window = new();
-    private readonly CostLine shape;
+    private readonly Queue<CostPoint> _window = new();
+    private readonly CostLine _shape;
 
     // The previous observation and whether it was off the prediction: +1 slower, -1 faster, 0 within ShiftRatio.
-    private CostPoint previous;
-    private int previousShift;
+    private CostPoint _previous;
+    private int _previousShift;
 
     /// <param name="shape">The calibration fit (or <see cref="CostLine.Proportional"/>): its a:b ratio is kept while recent batches all have about the same size.</param>
     /// <param name="seed">The calibration points.</param>
     public BatchCostModel(CostLine shape, IEnumerable<CostPoint> seed)
     {
-        this.shape = shape;
+        _shape = shape;
         foreach (var point in seed)
         {
             Add(point);
         }
 
-        Line = window.Count > 0 ? Refit() : shape;
+        Line = _window.Count > 0 ? Refit() : shape;
     }
 
     public CostLine Line { get; private set; }
@@ -45,29 +45,29 @@ internal sealed class BatchCostModel
     {
         var ratio = point.Ms / Line.Predict(point.Items);
         var shift = ratio > ShiftRatio ? 1 : ratio < 1 / ShiftRatio ? -1 : 0;
-        if (shift != 0 && shift == previousShift)
+        if (shift != 0 && shift == _previousShift)
         {
-            window.Clear();
-            window.Enqueue(previous);
+            _window.Clear();
+            _window.Enqueue(_previous);
             shift = 0;
         }
 
-        previous = point;
-        previousShift = shift;
+        _previous = point;
+        _previousShift = shift;
         Add(point);
         Batches++;
         Line = Refit();
     }
 
     // Both terms when the window's sizes span a factor of 2; otherwise (steady traffic gives one size) only the scale.
-    private CostLine Refit() => CostLine.Fit(window) ?? shape.ScaledTo(window);
+    private CostLine Refit() => CostLine.Fit(_window) ?? _shape.ScaledTo(_window);
 
     private void Add(CostPoint point)
     {
-        window.Enqueue(point);
-        if (window.Count > Window)
+        _window.Enqueue(point);
+        if (_window.Count > Window)
         {
-            window.Dequeue();
+            _window.Dequeue();
         }
     }
 }

@@ -1,10 +1,11 @@
 using InferenceService.Runtime.Batching;
+using InferenceService.Runtime.Batching.LatencyTarget;
 using InferenceService.Runtime.Inference;
 using InferenceService.Runtime.Tensors;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
-namespace InferenceService.Runtime.Tests.Batching;
+namespace InferenceService.Runtime.Tests.Batching.LatencyTarget;
 
 /// <summary>
 /// A latency-target batcher (one instance, max_batch_size 32) over a <see cref="CostCurveExecutor"/>. Time moves only
@@ -14,7 +15,7 @@ internal sealed class LatencyTargetHarness : IAsyncDisposable
 {
     public static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
 
-    private long received;
+    private long _received;
 
     /// <param name="calibrationRunsMs">The first runs' times, whatever their size (a calibration on a busy machine); the cost curve after them.</param>
     public LatencyTargetHarness(double targetMs, double aMs, double bMs, int maxBatchSize = 32, int instances = 1, IReadOnlyList<long>? lengthBuckets = null, IReadOnlyList<double>? calibrationRunsMs = null)
@@ -54,8 +55,8 @@ internal sealed class LatencyTargetHarness : IAsyncDisposable
     {
         var before = Executor.Sizes.Count;
         Executor.Hold();
-        received += count;
-        var idle = Watcher.WhenIdleAfter(received);
+        _received += count;
+        var idle = Watcher.WhenIdleAfter(_received);
         var answers = Enumerable.Range(0, count).Select(i => Batcher.InferAsync(TextModel.Request(i + 1, length), CancellationToken.None)).ToList();
         await idle;
         Executor.Open();
@@ -66,9 +67,9 @@ internal sealed class LatencyTargetHarness : IAsyncDisposable
     /// <summary>Sends one request and waits until the loop has read it and gone to sleep.</summary>
     public async Task<Task<IReadOnlyList<Tensor>>> SendOneAsync()
     {
-        received++;
-        var idle = Watcher.WhenIdleAfter(received);
-        var answer = Batcher.InferAsync(TextModel.Request(received, 4), CancellationToken.None);
+        _received++;
+        var idle = Watcher.WhenIdleAfter(_received);
+        var answer = Batcher.InferAsync(TextModel.Request(_received, 4), CancellationToken.None);
         Dispatched = await idle;
         return answer;
     }

@@ -1,6 +1,6 @@
-using InferenceService.Runtime.Batching;
+using InferenceService.Runtime.Batching.LatencyTarget;
 
-namespace InferenceService.Runtime.Tests.Batching;
+namespace InferenceService.Runtime.Tests.Batching.LatencyTarget;
 
 /// <summary>The per-bucket mean arrival gap behind the keep-up and sparse decisions.</summary>
 public sealed class ArrivalRateTests

@@ -1,4 +1,4 @@
-namespace InferenceService.Runtime.Batching;
+namespace InferenceService.Runtime.Batching.LatencyTarget;
 
 /// <summary>A batch cost model: a batch of n items takes <see cref="InterceptMs"/> + <see cref="SlopeMs"/> · n milliseconds.</summary>
 internal readonly record struct CostLine(double InterceptMs, double SlopeMs)

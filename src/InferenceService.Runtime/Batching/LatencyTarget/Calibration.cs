@@ -2,7 +2,7 @@ using InferenceService.Runtime.Inference;
 using InferenceService.Runtime.Repository;
 using InferenceService.Runtime.Tensors;
 
-namespace InferenceService.Runtime.Batching;
+namespace InferenceService.Runtime.Batching.LatencyTarget;
 
 /// <summary>
 /// Measures batch sizes 1, 2, 4, … up to the cap on the model's own executor, with zero-filled inputs built like the

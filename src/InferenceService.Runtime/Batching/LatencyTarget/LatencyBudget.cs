@@ -1,4 +1,4 @@
-namespace InferenceService.Runtime.Batching;
+namespace InferenceService.Runtime.Batching.LatencyTarget;
 
 /// <summary>
 /// The share of the latency target the batcher plans with, adjusted as Clipper does (AIMD): multiplied by
@@ -24,11 +24,11 @@ internal sealed class LatencyBudget(double targetMs)
     /// <summary>While any of the last this many batches left compatible requests behind, misses are blamed on load.</summary>
     public const int BacklogLookback = 8;
 
-    private readonly double[] latencies = new double[LatencyWindow];
-    private readonly Queue<bool> recentBacklog = new();
-    private int latencyCount;
-    private int latencyNext;
-    private int sinceDecrease = LatencyWindow;
+    private readonly double[] _latencies = new double[LatencyWindow];
+    private readonly Queue<bool> _recentBacklog = new();
+    private int _latencyCount;
+    private int _latencyNext;
+    private int _sinceDecrease = LatencyWindow;
 
     public double TargetMs { get; } = targetMs;
 
@@ -41,14 +41,14 @@ internal sealed class LatencyBudget(double targetMs)
 
     public double? ObservedP99Ms()
     {
-        if (latencyCount == 0)
+        if (_latencyCount == 0)
         {
             return null;
         }
 
-        var sorted = latencies.AsSpan(0, latencyCount).ToArray();
+        var sorted = _latencies.AsSpan(0, _latencyCount).ToArray();
         Array.Sort(sorted);
-        return sorted[(int)Math.Ceiling(0.99 * latencyCount) - 1];
+        return sorted[(int)Math.Ceiling(0.99 * _latencyCount) - 1];
     }
 
     /// <summary>
@@ -59,16 +59,16 @@ internal sealed class LatencyBudget(double targetMs)
     {
         foreach (var ms in requestLatenciesMs)
         {
-            latencies[latencyNext] = ms;
-            latencyNext = (latencyNext + 1) % LatencyWindow;
-            latencyCount = Math.Min(latencyCount + 1, LatencyWindow);
-            sinceDecrease++;
+            _latencies[_latencyNext] = ms;
+            _latencyNext = (_latencyNext + 1) % LatencyWindow;
+            _latencyCount = Math.Min(_latencyCount + 1, LatencyWindow);
+            _sinceDecrease++;
         }
 
-        recentBacklog.Enqueue(backlogged);
-        if (recentBacklog.Count > BacklogLookback)
+        _recentBacklog.Enqueue(backlogged);
+        if (_recentBacklog.Count > BacklogLookback)
         {
-            recentBacklog.Dequeue();
+            _recentBacklog.Dequeue();
         }
 
         if (ObservedP99Ms() is not { } p99)
@@ -82,16 +82,16 @@ internal sealed class LatencyBudget(double targetMs)
             LastAdjustment = raised > Factor ? "increase" : "steady";
             Factor = raised;
         }
-        else if (recentBacklog.Contains(true))
+        else if (_recentBacklog.Contains(true))
         {
             LastAdjustment = "hold";
         }
-        else if (sinceDecrease >= LatencyWindow)
+        else if (_sinceDecrease >= LatencyWindow)
         {
             // At most once per window of requests, so that one slow spell is not punished again before the window has
             // seen the effect of the first decrease.
             Factor = Math.Max(MinFactor, Factor * Decrease);
-            sinceDecrease = 0;
+            _sinceDecrease = 0;
             LastAdjustment = "decrease";
         }
         else

@@ -1,4 +1,4 @@
-namespace InferenceService.Runtime.Batching;
+namespace InferenceService.Runtime.Batching.LatencyTarget;
 
 /// <summary>What latency-target batching decided and why: the target, the plan, the calibration and each bucket's cost model.</summary>
 public sealed record LatencyTargetStatistics
