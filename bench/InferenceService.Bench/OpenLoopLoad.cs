@@ -9,7 +9,7 @@ namespace InferenceService.Bench;
 /// </summary>
 internal sealed class OpenLoopLoad(HttpClient client, OpenLoopRequest request, int maxInFlight)
 {
-    private long inFlight;
+    private long _inFlight;
 
     public async Task<OpenLoopPoint> RunAsync(double fraction, double rate, TimeSpan duration)
     {
@@ -31,13 +31,13 @@ internal sealed class OpenLoopLoad(HttpClient client, OpenLoopRequest request, i
             }
 
             lags.Add(Stopwatch.GetElapsedTime(due).TotalMilliseconds);
-            if (Interlocked.Read(ref inFlight) >= maxInFlight)
+            if (Interlocked.Read(ref _inFlight) >= maxInFlight)
             {
                 counts.Skipped++;
                 continue;
             }
 
-            Interlocked.Increment(ref inFlight);
+            Interlocked.Increment(ref _inFlight);
             sends.Add(SendAsync(i, due, latencies, counts));
         }
 
@@ -79,13 +79,13 @@ internal sealed class OpenLoopLoad(HttpClient client, OpenLoopRequest request, i
         }
         finally
         {
-            Interlocked.Decrement(ref inFlight);
+            Interlocked.Decrement(ref _inFlight);
         }
     }
 
     private sealed class Counts
     {
-        private readonly Lock gate = new();
+        private readonly Lock _gate = new();
         public long Non2xx;
         public long Errors;
         public long Skipped;
@@ -96,7 +96,7 @@ internal sealed class OpenLoopLoad(HttpClient client, OpenLoopRequest request, i
 
         public void Answered(long at)
         {
-            lock (gate)
+            lock (_gate)
             {
                 FirstAnswer = Math.Min(FirstAnswer, at);
                 LastAnswer = Math.Max(LastAnswer, at);

@@ -7,17 +7,17 @@ namespace InferenceService.Runtime.Batching;
 /// </summary>
 internal sealed class AsyncSignal
 {
-    private TaskCompletionSource current = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _current = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public void Set() => Volatile.Read(ref current).TrySetResult();
+    public void Set() => Volatile.Read(ref _current).TrySetResult();
 
     public void Reset()
     {
-        if (Volatile.Read(ref current).Task.IsCompleted)
+        if (Volatile.Read(ref _current).Task.IsCompleted)
         {
-            Volatile.Write(ref current, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            Volatile.Write(ref _current, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         }
     }
 
-    public Task WaitAsync() => Volatile.Read(ref current).Task;
+    public Task WaitAsync() => Volatile.Read(ref _current).Task;
 }

@@ -10,14 +10,14 @@ namespace InferenceService.Runtime.Batching;
 /// </summary>
 /// <remarks>
 /// Padding rule: an input whose config dim i is -1 has a variable tensor axis i + 1 and is padded there with its
-/// pad_value. An output whose config dim i is -1 follows the inputs' variable axis i + 1 when the model returns it with
+/// pad_value. An output whose config dim i is -1 follows the _inputs' variable axis i + 1 when the model returns it with
 /// exactly the batch's padded length there; each request then gets its own length back. Any other output axis is only
 /// split by batch (e.g. MiniLM's last_hidden_state [-1, 384] is sliced on axis 1, pooler_output [384] is not).
 /// </remarks>
 internal sealed class BatchingModel
 {
-    private readonly Dictionary<string, TensorConfig> inputs;
-    private readonly Dictionary<string, bool[]> outputVariableAxes;
+    private readonly Dictionary<string, TensorConfig> _inputs;
+    private readonly Dictionary<string, bool[]> _outputVariableAxes;
 
     public BatchingModel(string name, ModelConfig config, TimeProvider timeProvider)
     {
@@ -27,8 +27,8 @@ internal sealed class BatchingModel
         LatencyTargetMs = batching.LatencyTargetMs;
         MaxBatchSize = config.MaxBatchSize;
         AllOutputs = config.Outputs.Select(o => o.Name).ToList();
-        inputs = config.Inputs.ToDictionary(i => i.Name, StringComparer.Ordinal);
-        outputVariableAxes = config.Outputs.ToDictionary(o => o.Name, o => VariableAxes(o.Dims), StringComparer.Ordinal);
+        _inputs = config.Inputs.ToDictionary(i => i.Name, StringComparer.Ordinal);
+        _outputVariableAxes = config.Outputs.ToDictionary(o => o.Name, o => VariableAxes(o.Dims), StringComparer.Ordinal);
         PreferredBatchSizes = batching.PreferredBatchSizes.ToHashSet();
         BatchCap = batching.PreferredBatchSizes.Count > 0 ? batching.PreferredBatchSizes.Max() : config.MaxBatchSize;
         QueueCapacity = batching.MaxQueueSize > 0 ? batching.MaxQueueSize : DynamicBatchingConfig.DefaultMaxQueueSize;
@@ -42,7 +42,7 @@ internal sealed class BatchingModel
 
     public string Name { get; }
 
-    /// <summary>The whole config: latency-target calibration builds its inputs from it as warm-up does.</summary>
+    /// <summary>The whole config: latency-target calibration builds its _inputs from it as warm-up does.</summary>
     public ModelConfig Config { get; }
 
     /// <summary>dynamic_batching.latency_target_ms; null keeps the static knobs.</summary>
@@ -78,7 +78,7 @@ internal sealed class BatchingModel
     {
         if (request.Inputs.Count == 0)
         {
-            throw InferenceException.BadRequest($"model '{Name}': the request has no inputs.");
+            throw InferenceException.BadRequest($"model '{Name}': the request has no _inputs.");
         }
 
         var rows = request.Inputs[0].Shape.Length > 0 ? request.Inputs[0].Shape[0] : 0;
@@ -94,7 +94,7 @@ internal sealed class BatchingModel
             }
 
             previous = tensor.Name;
-            if (inputs.Count > 0 && !inputs.ContainsKey(tensor.Name))
+            if (_inputs.Count > 0 && !_inputs.ContainsKey(tensor.Name))
             {
                 throw InferenceException.BadRequest($"model '{Name}' has no input '{tensor.Name}'.");
             }
@@ -132,7 +132,7 @@ internal sealed class BatchingModel
         var outputs = request.Outputs ?? AllOutputs;
         foreach (var output in outputs)
         {
-            if (!outputVariableAxes.ContainsKey(output))
+            if (!_outputVariableAxes.ContainsKey(output))
             {
                 throw InferenceException.BadRequest($"model '{Name}' has no output '{output}'.");
             }
@@ -185,7 +185,7 @@ internal sealed class BatchingModel
     /// <summary>Per tensor axis (0 = batch), whether the input may be padded there.</summary>
     public bool[] InputVariableAxes(string name, int rank)
     {
-        if (!inputs.TryGetValue(name, out var config) || config.Dims.Count != rank - 1)
+        if (!_inputs.TryGetValue(name, out var config) || config.Dims.Count != rank - 1)
         {
             return new bool[rank];
         }
@@ -193,10 +193,10 @@ internal sealed class BatchingModel
         return VariableAxes(config.Dims);
     }
 
-    public double PadValue(string input) => inputs.TryGetValue(input, out var config) ? config.PadValue ?? 0 : 0;
+    public double PadValue(string input) => _inputs.TryGetValue(input, out var config) ? config.PadValue ?? 0 : 0;
 
     /// <summary>Per tensor axis (0 = batch), whether the output's config declares it -1.</summary>
-    public bool[] OutputVariableAxes(string name) => outputVariableAxes.TryGetValue(name, out var axes) ? axes : [];
+    public bool[] OutputVariableAxes(string name) => _outputVariableAxes.TryGetValue(name, out var axes) ? axes : [];
 
     private static bool[] VariableAxes(IReadOnlyList<long> dims)
     {

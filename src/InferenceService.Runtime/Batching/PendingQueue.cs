@@ -6,24 +6,24 @@ namespace InferenceService.Runtime.Batching;
 /// </summary>
 internal sealed class PendingQueue
 {
-    private readonly LinkedList<QueuedRequest>[] levels;
+    private readonly LinkedList<QueuedRequest>[] _levels;
 
     public PendingQueue(int levelCount)
     {
-        levels = new LinkedList<QueuedRequest>[levelCount];
+        _levels = new LinkedList<QueuedRequest>[levelCount];
         for (var i = 0; i < levelCount; i++)
         {
-            levels[i] = new LinkedList<QueuedRequest>();
+            _levels[i] = new LinkedList<QueuedRequest>();
         }
     }
 
-    public void Add(QueuedRequest request) => request.Node = levels[request.Level].AddLast(request);
+    public void Add(QueuedRequest request) => request.Node = _levels[request.Level].AddLast(request);
 
     public void Remove(QueuedRequest request)
     {
         if (request.Node is { } node)
         {
-            levels[request.Level].Remove(node);
+            _levels[request.Level].Remove(node);
             request.Node = null;
         }
     }
@@ -32,7 +32,7 @@ internal sealed class PendingQueue
     public List<QueuedRequest> RemoveAll()
     {
         var all = new List<QueuedRequest>();
-        foreach (var level in levels)
+        foreach (var level in _levels)
         {
             foreach (var request in level)
             {
@@ -61,7 +61,7 @@ internal sealed class PendingQueue
         var preferredCount = 0;
         var full = false;
         long oldest = long.MaxValue;
-        foreach (var level in levels)
+        foreach (var level in _levels)
         {
             var skipped = false;
             var node = level.First;

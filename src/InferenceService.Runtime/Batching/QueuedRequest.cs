@@ -5,22 +5,22 @@ using InferenceService.Runtime.Tensors;
 namespace InferenceService.Runtime.Batching;
 
 /// <summary>
-/// One waiting request and its answer. It leaves the queue exactly once, through <see cref="TryLeaveQueue"/>: to a batch
-/// (the loop), or by timeout, cancellation or shutdown; the winner of that race does the bookkeeping.
-/// The answer is set with TrySet*, so a result that arrives after a cancellation is simply dropped.
+/// One waiting request and its _answer. It leaves the queue exactly once, through <see cref="TryLeaveQueue"/>: to a batch
+/// (the loop), or by _timeout, _cancellation or shutdown; the winner of that race does the bookkeeping.
+/// The _answer is set with TrySet*, so a result that arrives after a _cancellation is simply dropped.
 /// </summary>
 internal sealed class QueuedRequest(InferenceRequest request, RequestShape shape, int level, long enqueuedAt)
 {
     private const int Queued = 0;
     private const int Left = 1;
 
-    private readonly TaskCompletionSource<IReadOnlyList<Tensor>> answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<IReadOnlyList<Tensor>> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    // Guards `cancellation`: the struct is set after registering and read when the answer is set, possibly on another thread.
-    private readonly Lock registrationLock = new();
-    private int state;
-    private ITimer? timeout;
-    private CancellationTokenRegistration cancellation;
+    // Guards `_cancellation`: the struct is set after registering and read when the _answer is set, possibly on another thread.
+    private readonly Lock _registrationLock = new();
+    private int _state;
+    private ITimer? _timeout;
+    private CancellationTokenRegistration _cancellation;
 
     public InferenceRequest Request { get; } = request;
 
@@ -40,21 +40,21 @@ internal sealed class QueuedRequest(InferenceRequest request, RequestShape shape
     /// <summary>Only the scheduler loop reads or writes this.</summary>
     public LinkedListNode<QueuedRequest>? Node { get; set; }
 
-    public Task<IReadOnlyList<Tensor>> Answer => answer.Task;
+    public Task<IReadOnlyList<Tensor>> Answer => _answer.Task;
 
-    public bool IsQueued => Volatile.Read(ref state) == Queued;
+    public bool IsQueued => Volatile.Read(ref _state) == Queued;
 
-    public bool IsAnswered => answer.Task.IsCompleted;
+    public bool IsAnswered => _answer.Task.IsCompleted;
 
     /// <summary>Attach before arming the timer, so that whoever takes the request out of the queue can stop it.</summary>
-    public void AttachTimeout(ITimer timer) => timeout = timer;
+    public void AttachTimeout(ITimer timer) => _timeout = timer;
 
     /// <summary>The token may already have fired (and answered the request); then the registration is dropped at once.</summary>
     public void AttachCancellation(CancellationTokenRegistration registration)
     {
-        lock (registrationLock)
+        lock (_registrationLock)
         {
-            cancellation = registration;
+            _cancellation = registration;
         }
 
         if (IsAnswered)
@@ -63,45 +63,45 @@ internal sealed class QueuedRequest(InferenceRequest request, RequestShape shape
         }
     }
 
-    /// <summary>True for exactly one caller; it also stops the timeout timer, which only matters while queued.</summary>
+    /// <summary>True for exactly one caller; it also stops the _timeout timer, which only matters while queued.</summary>
     public bool TryLeaveQueue()
     {
-        if (Interlocked.CompareExchange(ref state, Left, Queued) != Queued)
+        if (Interlocked.CompareExchange(ref _state, Left, Queued) != Queued)
         {
             return false;
         }
 
-        timeout?.Dispose();
+        _timeout?.Dispose();
         return true;
     }
 
     public bool TrySucceed(IReadOnlyList<Tensor> outputs)
     {
-        var won = answer.TrySetResult(outputs);
+        var won = _answer.TrySetResult(outputs);
         Release();
         return won;
     }
 
     public bool TryFail(Exception error)
     {
-        var won = answer.TrySetException(error);
+        var won = _answer.TrySetException(error);
         Release();
         return won;
     }
 
     public bool TryCancel(CancellationToken token)
     {
-        var won = answer.TrySetCanceled(token);
+        var won = _answer.TrySetCanceled(token);
         Release();
         return won;
     }
 
-    // Unregister does not wait for a running callback, so this is safe from inside the cancellation callback too.
+    // Unregister does not wait for a running callback, so this is safe from inside the _cancellation callback too.
     private void Release()
     {
-        lock (registrationLock)
+        lock (_registrationLock)
         {
-            cancellation.Unregister();
+            _cancellation.Unregister();
         }
     }
 }

@@ -16,29 +16,29 @@ namespace InferenceService.Runtime.Caching;
 /// </summary>
 internal sealed class CachingRunner(IModelRunner inner, ResponseCache cache, ModelMetrics metrics, long maxEntryBytes) : IModelRunner, IModelStatistics
 {
-    private readonly string prefix = string.Create(CultureInfo.InvariantCulture, $"{metrics.Model.Length}:{metrics.Model}/{metrics.Version}/");
-    private long hits;
-    private long hitTicks;
-    private long misses;
-    private long missTicks;
+    private readonly string _prefix = string.Create(CultureInfo.InvariantCulture, $"{metrics.Model.Length}:{metrics.Model}/{metrics.Version}/");
+    private long _hits;
+    private long _hitTicks;
+    private long _misses;
+    private long _missTicks;
 
     public async Task<IReadOnlyList<Tensor>> InferAsync(InferenceRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var started = Stopwatch.GetTimestamp();
-        var key = prefix + Hash(request);
+        var key = _prefix + Hash(request);
         if (cache.TryGet(key, out var cached))
         {
             metrics.Cache(hit: true);
-            Interlocked.Increment(ref hits);
-            Interlocked.Add(ref hitTicks, Stopwatch.GetTimestamp() - started);
+            Interlocked.Increment(ref _hits);
+            Interlocked.Add(ref _hitTicks, Stopwatch.GetTimestamp() - started);
             return cached;
         }
 
         // Counted at the lookup, as /metrics counts it, so a request the model then fails is a miss in both.
         metrics.Cache(hit: false);
-        Interlocked.Increment(ref misses);
-        Interlocked.Add(ref missTicks, Stopwatch.GetTimestamp() - started);
+        Interlocked.Increment(ref _misses);
+        Interlocked.Add(ref _missTicks, Stopwatch.GetTimestamp() - started);
         var outputs = await inner.InferAsync(request, cancellationToken).ConfigureAwait(false);
         var inserting = Stopwatch.GetTimestamp();
         var size = outputs.Sum(BinaryTensorData.SizeOf);
@@ -47,7 +47,7 @@ internal sealed class CachingRunner(IModelRunner inner, ResponseCache cache, Mod
             cache.Add(key, outputs, size);
         }
 
-        Interlocked.Add(ref missTicks, Stopwatch.GetTimestamp() - inserting);
+        Interlocked.Add(ref _missTicks, Stopwatch.GetTimestamp() - inserting);
         return outputs;
     }
 
@@ -57,12 +57,12 @@ internal sealed class CachingRunner(IModelRunner inner, ResponseCache cache, Mod
     public ModelStatisticsSnapshot GetStatistics()
     {
         var model = ((IModelStatistics)inner).GetStatistics();
-        var hit = new StatisticsDuration(Volatile.Read(ref hits), Nanoseconds(Volatile.Read(ref hitTicks)));
+        var hit = new StatisticsDuration(Volatile.Read(ref _hits), Nanoseconds(Volatile.Read(ref _hitTicks)));
         return model with
         {
             Success = new StatisticsDuration(model.Success.Count + hit.Count, model.Success.Ns + hit.Ns),
             CacheHit = hit,
-            CacheMiss = new StatisticsDuration(Volatile.Read(ref misses), Nanoseconds(Volatile.Read(ref missTicks))),
+            CacheMiss = new StatisticsDuration(Volatile.Read(ref _misses), Nanoseconds(Volatile.Read(ref _missTicks))),
         };
     }
 
@@ -70,7 +70,7 @@ internal sealed class CachingRunner(IModelRunner inner, ResponseCache cache, Mod
 
     public ValueTask DisposeAsync()
     {
-        cache.RemoveByPrefix(prefix);
+        cache.RemoveByPrefix(_prefix);
         return inner.DisposeAsync();
     }
 

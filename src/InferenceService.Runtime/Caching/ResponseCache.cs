@@ -3,17 +3,17 @@ using InferenceService.Runtime.Tensors;
 namespace InferenceService.Runtime.Caching;
 
 /// <summary>
-/// The service's response cache, shared by every model that opts in: least recently used entries are evicted once the
+/// The service's response cache, shared by every model that opts in: least recently used _entries are evicted once the
 /// answers held exceed <see cref="CapacityBytes"/>. Entries are the runner's output tensors, never mutated afterwards,
-/// so a hit serialises to the same bytes as the computed answer.
+/// so a hit serialises to the same _bytes as the computed answer.
 /// </summary>
 public sealed class ResponseCache
 {
-    // Guards `entries`, `order` and `bytes`; held only for dictionary and list updates.
-    private readonly Lock sync = new();
-    private readonly Dictionary<string, LinkedListNode<Entry>> entries = new(StringComparer.Ordinal);
-    private readonly LinkedList<Entry> order = new();
-    private long bytes;
+    // Guards `_entries`, `_order` and `_bytes`; held only for dictionary and list updates.
+    private readonly Lock _sync = new();
+    private readonly Dictionary<string, LinkedListNode<Entry>> _entries = new(StringComparer.Ordinal);
+    private readonly LinkedList<Entry> _order = new();
+    private long _bytes;
 
     public ResponseCache(long capacityBytes)
     {
@@ -27,9 +27,9 @@ public sealed class ResponseCache
     {
         get
         {
-            lock (sync)
+            lock (_sync)
             {
-                return bytes;
+                return _bytes;
             }
         }
     }
@@ -38,21 +38,21 @@ public sealed class ResponseCache
     {
         get
         {
-            lock (sync)
+            lock (_sync)
             {
-                return entries.Count;
+                return _entries.Count;
             }
         }
     }
 
     public bool TryGet(string key, out IReadOnlyList<Tensor> outputs)
     {
-        lock (sync)
+        lock (_sync)
         {
-            if (entries.TryGetValue(key, out var node))
+            if (_entries.TryGetValue(key, out var node))
             {
-                order.Remove(node);
-                order.AddFirst(node);
+                _order.Remove(node);
+                _order.AddFirst(node);
                 outputs = node.Value.Outputs;
                 return true;
             }
@@ -62,7 +62,7 @@ public sealed class ResponseCache
         return false;
     }
 
-    /// <summary>Adds (or refreshes) an answer of <paramref name="size"/> bytes; one larger than the whole cache is not kept.</summary>
+    /// <summary>Adds (or refreshes) an answer of <paramref name="size"/> _bytes; one larger than the whole cache is not kept.</summary>
     public void Add(string key, IReadOnlyList<Tensor> outputs, long size)
     {
         if (size > CapacityBytes)
@@ -70,39 +70,39 @@ public sealed class ResponseCache
             return;
         }
 
-        lock (sync)
+        lock (_sync)
         {
-            if (entries.Remove(key, out var existing))
+            if (_entries.Remove(key, out var existing))
             {
-                order.Remove(existing);
-                bytes -= existing.Value.Size;
+                _order.Remove(existing);
+                _bytes -= existing.Value.Size;
             }
 
-            while (bytes + size > CapacityBytes && order.Last is { } oldest)
+            while (_bytes + size > CapacityBytes && _order.Last is { } oldest)
             {
-                order.RemoveLast();
-                entries.Remove(oldest.Value.Key);
-                bytes -= oldest.Value.Size;
+                _order.RemoveLast();
+                _entries.Remove(oldest.Value.Key);
+                _bytes -= oldest.Value.Size;
             }
 
-            entries[key] = order.AddFirst(new Entry(key, outputs, size));
-            bytes += size;
+            _entries[key] = _order.AddFirst(new Entry(key, outputs, size));
+            _bytes += size;
         }
     }
 
     /// <summary>Drops a model version's answers (it was unloaded); keys start with its prefix.</summary>
     public void RemoveByPrefix(string prefix)
     {
-        lock (sync)
+        lock (_sync)
         {
-            for (var node = order.First; node is not null;)
+            for (var node = _order.First; node is not null;)
             {
                 var next = node.Next;
                 if (node.Value.Key.StartsWith(prefix, StringComparison.Ordinal))
                 {
-                    order.Remove(node);
-                    entries.Remove(node.Value.Key);
-                    bytes -= node.Value.Size;
+                    _order.Remove(node);
+                    _entries.Remove(node.Value.Key);
+                    _bytes -= node.Value.Size;
                 }
 
                 node = next;

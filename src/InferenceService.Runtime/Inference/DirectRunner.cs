@@ -9,7 +9,7 @@ namespace InferenceService.Runtime.Inference;
 /// <param name="batches">Whether dim 0 of the inputs is the batch dim (max_batch_size &gt; 0), so items are counted from it.</param>
 internal sealed class DirectRunner(IBatchExecutor executor, IReadOnlyList<string> allOutputs, bool batches, TimeProvider timeProvider, ModelMetrics? metrics = null) : IModelRunner, IModelStatistics
 {
-    private readonly ModelStatistics statistics = new(timeProvider, metrics);
+    private readonly ModelStatistics _statistics = new(timeProvider, metrics);
 
     public async Task<IReadOnlyList<Tensor>> InferAsync(InferenceRequest request, CancellationToken cancellationToken)
     {
@@ -27,22 +27,22 @@ internal sealed class DirectRunner(IBatchExecutor executor, IReadOnlyList<string
         {
             var outputs = await executor.ExecuteAsync(request.Inputs, request.Outputs ?? allOutputs, cancellationToken).ConfigureAwait(false);
             var elapsed = timeProvider.GetTimestamp() - start;
-            statistics.RecordExecution(items);
-            statistics.RecordBatch(items, input: 0, infer: elapsed, output: 0);
+            _statistics.RecordExecution(items);
+            _statistics.RecordBatch(items, input: 0, infer: elapsed, output: 0);
 
             // Waiting for a free instance happens inside the executor, so it counts as compute here.
-            statistics.RecordSuccess(elapsed, queue: 0, input: 0, infer: elapsed, output: 0);
+            _statistics.RecordSuccess(elapsed, queue: 0, input: 0, infer: elapsed, output: 0);
             return outputs;
         }
         catch (Exception ex)
         {
             span?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
-            statistics.RecordFailure(timeProvider.GetTimestamp() - start);
+            _statistics.RecordFailure(timeProvider.GetTimestamp() - start);
             throw;
         }
     }
 
-    public ModelStatisticsSnapshot GetStatistics() => statistics.Snapshot();
+    public ModelStatisticsSnapshot GetStatistics() => _statistics.Snapshot();
 
     public int QueueDepth => 0;
 

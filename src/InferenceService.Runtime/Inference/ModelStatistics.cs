@@ -10,67 +10,67 @@ namespace InferenceService.Runtime.Inference;
 /// </summary>
 internal sealed class ModelStatistics(TimeProvider timeProvider, ModelMetrics? metrics = null)
 {
-    private readonly ConcurrentDictionary<long, BatchSizeCounters> batches = new();
-    private long lastInference;
-    private long inferenceCount;
-    private long executionCount;
-    private long successCount;
-    private long successTicks;
-    private long failCount;
-    private long failTicks;
-    private long queueTicks;
-    private long inputTicks;
-    private long inferTicks;
-    private long outputTicks;
+    private readonly ConcurrentDictionary<long, BatchSizeCounters> _batches = new();
+    private long _lastInference;
+    private long _inferenceCount;
+    private long _executionCount;
+    private long _successCount;
+    private long _successTicks;
+    private long _failCount;
+    private long _failTicks;
+    private long _queueTicks;
+    private long _inputTicks;
+    private long _inferTicks;
+    private long _outputTicks;
 
     public void RecordExecution(long items)
     {
-        Interlocked.Increment(ref executionCount);
-        Interlocked.Add(ref inferenceCount, items);
+        Interlocked.Increment(ref _executionCount);
+        Interlocked.Add(ref _inferenceCount, items);
         metrics?.Execution(items);
     }
 
     /// <summary>One successful execution's durations, by its batch size (in items). Durations are timestamp differences.</summary>
     public void RecordBatch(long items, long input, long infer, long output)
     {
-        batches.GetOrAdd(items, static _ => new BatchSizeCounters()).Record(input, infer, output);
+        _batches.GetOrAdd(items, static _ => new BatchSizeCounters()).Record(input, infer, output);
         metrics?.Compute(Seconds(input), Seconds(infer), Seconds(output));
     }
 
     /// <summary>All durations are <see cref="TimeProvider.GetTimestamp"/> differences.</summary>
     public void RecordSuccess(long total, long queue, long input, long infer, long output)
     {
-        Interlocked.Increment(ref successCount);
-        Interlocked.Add(ref successTicks, total);
-        Interlocked.Add(ref queueTicks, queue);
-        Interlocked.Add(ref inputTicks, input);
-        Interlocked.Add(ref inferTicks, infer);
-        Interlocked.Add(ref outputTicks, output);
-        Volatile.Write(ref lastInference, timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
+        Interlocked.Increment(ref _successCount);
+        Interlocked.Add(ref _successTicks, total);
+        Interlocked.Add(ref _queueTicks, queue);
+        Interlocked.Add(ref _inputTicks, input);
+        Interlocked.Add(ref _inferTicks, infer);
+        Interlocked.Add(ref _outputTicks, output);
+        Volatile.Write(ref _lastInference, timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
         metrics?.Queue(Seconds(queue));
     }
 
     public void RecordFailure(long total)
     {
-        Interlocked.Increment(ref failCount);
-        Interlocked.Add(ref failTicks, total);
+        Interlocked.Increment(ref _failCount);
+        Interlocked.Add(ref _failTicks, total);
     }
 
     public ModelStatisticsSnapshot Snapshot()
     {
-        var success = Volatile.Read(ref successCount);
+        var success = Volatile.Read(ref _successCount);
         return new ModelStatisticsSnapshot
         {
-            LastInference = Volatile.Read(ref lastInference),
-            InferenceCount = Volatile.Read(ref inferenceCount),
-            ExecutionCount = Volatile.Read(ref executionCount),
-            Success = new(success, Ns(ref successTicks)),
-            Fail = new(Volatile.Read(ref failCount), Ns(ref failTicks)),
-            Queue = new(success, Ns(ref queueTicks)),
-            ComputeInput = new(success, Ns(ref inputTicks)),
-            ComputeInfer = new(success, Ns(ref inferTicks)),
-            ComputeOutput = new(success, Ns(ref outputTicks)),
-            BatchStats = batches.OrderBy(b => b.Key).Select(b => b.Value.Snapshot(b.Key, ToNs)).ToList(),
+            LastInference = Volatile.Read(ref _lastInference),
+            InferenceCount = Volatile.Read(ref _inferenceCount),
+            ExecutionCount = Volatile.Read(ref _executionCount),
+            Success = new(success, Ns(ref _successTicks)),
+            Fail = new(Volatile.Read(ref _failCount), Ns(ref _failTicks)),
+            Queue = new(success, Ns(ref _queueTicks)),
+            ComputeInput = new(success, Ns(ref _inputTicks)),
+            ComputeInfer = new(success, Ns(ref _inferTicks)),
+            ComputeOutput = new(success, Ns(ref _outputTicks)),
+            BatchStats = _batches.OrderBy(b => b.Key).Select(b => b.Value.Snapshot(b.Key, ToNs)).ToList(),
         };
     }
 

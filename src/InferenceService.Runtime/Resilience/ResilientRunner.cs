@@ -16,18 +16,18 @@ namespace InferenceService.Runtime.Resilience;
 /// </summary>
 internal sealed partial class ResilientRunner : IModelRunner, IModelStatistics
 {
-    private readonly IModelRunner inner;
-    private readonly string model;
-    private readonly ExecutionPolicy policy;
-    private readonly ResiliencePipeline pipeline;
-    private readonly ILogger logger;
+    private readonly IModelRunner _inner;
+    private readonly string _model;
+    private readonly ExecutionPolicy _policy;
+    private readonly ResiliencePipeline _pipeline;
+    private readonly ILogger _logger;
 
     public ResilientRunner(IModelRunner inner, string model, ExecutionPolicy policy, TimeProvider timeProvider, ILogger logger)
     {
-        this.inner = inner;
-        this.model = model;
-        this.policy = policy;
-        this.logger = logger;
+        _inner = inner;
+        _model = model;
+        _policy = policy;
+        _logger = logger;
         var builder = new ResiliencePipelineBuilder { TimeProvider = timeProvider };
         if (policy.CircuitBreakerEnabled)
         {
@@ -63,37 +63,37 @@ internal sealed partial class ResilientRunner : IModelRunner, IModelStatistics
             builder.AddTimeout(timeout);
         }
 
-        pipeline = builder.Build();
+        _pipeline = builder.Build();
     }
 
     public async Task<IReadOnlyList<Tensor>> InferAsync(InferenceRequest request, CancellationToken cancellationToken)
     {
         try
         {
-            return await pipeline.ExecuteAsync(
+            return await _pipeline.ExecuteAsync(
                 static async (state, token) => await state.inner.InferAsync(state.request, token).ConfigureAwait(false),
-                (inner, request),
+                (inner: _inner, request),
                 cancellationToken).ConfigureAwait(false);
         }
         catch (BrokenCircuitException e)
         {
-            var retry = (int)Math.Ceiling((e.RetryAfter ?? policy.BreakDuration).TotalSeconds);
-            throw new InferenceException(InferenceErrorKind.Unavailable, $"Model '{model}' keeps failing: its circuit breaker is open; retry in {retry.ToString(CultureInfo.InvariantCulture)} s.", e)
+            var retry = (int)Math.Ceiling((e.RetryAfter ?? _policy.BreakDuration).TotalSeconds);
+            throw new InferenceException(InferenceErrorKind.Unavailable, $"Model '{_model}' keeps failing: its circuit breaker is open; retry in {retry.ToString(CultureInfo.InvariantCulture)} s.", e)
             {
                 RetryAfterSeconds = Math.Max(1, retry),
             };
         }
         catch (TimeoutRejectedException e)
         {
-            throw new InferenceException(InferenceErrorKind.Timeout, $"Model '{model}': the request exceeded the execution timeout of {e.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s.", e);
+            throw new InferenceException(InferenceErrorKind.Timeout, $"Model '{_model}': the request exceeded the execution timeout of {e.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s.", e);
         }
     }
 
-    public ModelStatisticsSnapshot GetStatistics() => ((IModelStatistics)inner).GetStatistics();
+    public ModelStatisticsSnapshot GetStatistics() => ((IModelStatistics)_inner).GetStatistics();
 
-    public int QueueDepth => ((IModelStatistics)inner).QueueDepth;
+    public int QueueDepth => ((IModelStatistics)_inner).QueueDepth;
 
-    public ValueTask DisposeAsync() => inner.DisposeAsync();
+    public ValueTask DisposeAsync() => _inner.DisposeAsync();
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Model '{Model}': circuit breaker opened for {Seconds} s after repeated failures (last: {Reason})")]
     private partial void LogOpened(string model, double seconds, string reason);

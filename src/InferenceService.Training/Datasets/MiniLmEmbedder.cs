@@ -13,8 +13,8 @@ internal sealed class MiniLmEmbedder : IDisposable
     private const int ClsId = 101;
     private const int SepId = 102;
 
-    private readonly InferenceSession session;
-    private readonly BertTokenizer tokenizer;
+    private readonly InferenceSession _session;
+    private readonly BertTokenizer _tokenizer;
 
     public MiniLmEmbedder(string folder, int maxTokens, int threads)
     {
@@ -28,12 +28,12 @@ internal sealed class MiniLmEmbedder : IDisposable
 
         using (var stream = File.OpenRead(vocab))
         {
-            tokenizer = BertTokenizer.Create(stream, new BertOptions { LowerCaseBeforeTokenization = true, RemoveNonSpacingMarks = true });
+            _tokenizer = BertTokenizer.Create(stream, new BertOptions { LowerCaseBeforeTokenization = true, RemoveNonSpacingMarks = true });
         }
 
         MaxTokens = maxTokens;
         using var options = new SessionOptions { IntraOpNumThreads = threads, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
-        session = new InferenceSession(model, options);
+        _session = new InferenceSession(model, options);
     }
 
     public int MaxTokens { get; }
@@ -43,7 +43,7 @@ internal sealed class MiniLmEmbedder : IDisposable
     {
         // Word-piecing a 50 kB e-mail to keep 128 tokens is wasted work: 16 characters per token is generous.
         var head = text.Length > MaxTokens * 16 ? text[..(MaxTokens * 16)] : text;
-        var ids = tokenizer.EncodeToIds(head);
+        var ids = _tokenizer.EncodeToIds(head);
         if (ids.Count <= MaxTokens)
         {
             return [.. ids.Select(i => (long)i)];
@@ -96,7 +96,7 @@ internal sealed class MiniLmEmbedder : IDisposable
         using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, shape);
         using var typesValue = OrtValue.CreateTensorValueFromMemory(types, shape);
         using var runOptions = new RunOptions();
-        using var outputs = session.Run(runOptions, ["input_ids", "attention_mask", "token_type_ids"],
+        using var outputs = _session.Run(runOptions, ["input_ids", "attention_mask", "token_type_ids"],
             [idsValue, maskValue, typesValue], ["last_hidden_state"]);
         var hidden = outputs[0].GetTensorDataAsSpan<float>();
         var result = new float[batch.Length][];
@@ -132,5 +132,5 @@ internal sealed class MiniLmEmbedder : IDisposable
         return result;
     }
 
-    public void Dispose() => session.Dispose();
+    public void Dispose() => _session.Dispose();
 }

@@ -5,7 +5,7 @@ using Onnx;
 namespace InferenceService.Training.Export;
 
 /// <summary>
-/// Builds an ONNX graph by hand (TorchSharp cannot export). Opset 17; the batch dimension is the symbolic
+/// Builds an ONNX _graph by hand (TorchSharp cannot export). Opset 17; the batch dimension is the symbolic
 /// <see cref="BatchDim"/> so the runtime can batch requests.
 /// </summary>
 internal sealed class OnnxGraphBuilder(string graphName)
@@ -13,26 +13,26 @@ internal sealed class OnnxGraphBuilder(string graphName)
     public const string BatchDim = "batch";
     public const long OpsetVersion = 17;
 
-    private readonly GraphProto graph = new() { Name = graphName };
-    private int counter;
+    private readonly GraphProto _graph = new() { Name = graphName };
+    private int _counter;
 
     public static readonly int Float = (int)TensorProto.Types.DataType.Float;
     public static readonly int Int64 = (int)TensorProto.Types.DataType.Int64;
 
-    /// <summary>Adds a graph input; a null dimension is the symbolic batch dimension.</summary>
+    /// <summary>Adds a _graph input; a null dimension is the symbolic batch dimension.</summary>
     public string AddInput(string name, int elemType, params long?[] dims)
     {
-        graph.Input.Add(ValueInfo(name, elemType, dims));
+        _graph.Input.Add(ValueInfo(name, elemType, dims));
         return name;
     }
 
-    public void AddOutput(string name, int elemType, params long?[] dims) => graph.Output.Add(ValueInfo(name, elemType, dims));
+    public void AddOutput(string name, int elemType, params long?[] dims) => _graph.Output.Add(ValueInfo(name, elemType, dims));
 
     public string AddInitializer(string name, ReadOnlySpan<float> data, params long[] dims)
     {
         var tensor = new TensorProto { Name = name, DataType = Float, RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(data)) };
         tensor.Dims.AddRange(dims);
-        graph.Initializer.Add(tensor);
+        _graph.Initializer.Add(tensor);
         return name;
     }
 
@@ -40,24 +40,24 @@ internal sealed class OnnxGraphBuilder(string graphName)
     {
         var tensor = new TensorProto { Name = name, DataType = Int64, RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(data)) };
         tensor.Dims.AddRange(dims);
-        graph.Initializer.Add(tensor);
+        _graph.Initializer.Add(tensor);
         return name;
     }
 
-    /// <summary>Adds a node and returns its (first) output name; <paramref name="output"/> names graph outputs.</summary>
+    /// <summary>Adds a node and returns its (first) output name; <paramref name="output"/> names _graph outputs.</summary>
     public string AddNode(string opType, string[] inputs, string? output = null, params AttributeProto[] attributes)
     {
-        var name = $"{opType}_{counter++}";
+        var name = $"{opType}_{_counter++}";
         var node = new NodeProto { OpType = opType, Name = name };
         node.Input.AddRange(inputs);
         var outputName = output ?? name + "_out";
         node.Output.Add(outputName);
         node.Attribute.AddRange(attributes);
-        graph.Node.Add(node);
+        _graph.Node.Add(node);
         return outputName;
     }
 
-    public string UniqueName(string prefix) => $"{prefix}_{counter++}";
+    public string UniqueName(string prefix) => $"{prefix}_{_counter++}";
 
     public static AttributeProto Ints(string name, params long[] values)
     {
@@ -79,7 +79,7 @@ internal sealed class OnnxGraphBuilder(string graphName)
             IrVersion = 8,
             ProducerName = "InferenceService.Training",
             ProducerVersion = "1.0",
-            Graph = graph,
+            Graph = _graph,
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OpsetVersion });
         foreach (var (key, value) in metadata)

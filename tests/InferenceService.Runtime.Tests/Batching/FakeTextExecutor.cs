@@ -11,23 +11,23 @@ namespace InferenceService.Runtime.Tests.Batching;
 /// </summary>
 internal sealed class FakeTextExecutor(int instanceCount = 1) : IBatchExecutor, IDisposable
 {
-    private readonly ConcurrentQueue<ExecutorCall> calls = new();
-    private readonly SemaphoreSlim gate = new(0);
+    private readonly ConcurrentQueue<ExecutorCall> _calls = new();
+    private readonly SemaphoreSlim _gate = new(0);
     // Held while recording a call and while registering a waiter, so a waiter never misses the call that satisfies it.
-    private readonly Lock waitersLock = new();
-    private readonly List<(int Count, TaskCompletionSource Done)> waiters = [];
-    private volatile bool held;
-    private int running;
-    private int maxRunning;
+    private readonly Lock _waitersLock = new();
+    private readonly List<(int Count, TaskCompletionSource Done)> _waiters = [];
+    private volatile bool _held;
+    private int _running;
+    private int _maxRunning;
 
     public int InstanceCount { get; } = instanceCount;
 
     /// <summary>Runs whose inputs make this true fail with a Backend error.</summary>
     public Func<IReadOnlyList<Tensor>, bool>? FailWhen { get; set; }
 
-    public IReadOnlyList<ExecutorCall> Calls => calls.ToArray();
+    public IReadOnlyList<ExecutorCall> Calls => _calls.ToArray();
 
-    public int MaxRunning => Volatile.Read(ref maxRunning);
+    public int MaxRunning => Volatile.Read(ref _maxRunning);
 
     public static IReadOnlyList<Tensor> Compute(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames)
     {
@@ -71,29 +71,29 @@ internal sealed class FakeTextExecutor(int instanceCount = 1) : IBatchExecutor, 
     }
 
     /// <summary>From now on each run waits for <see cref="Release"/> or <see cref="Open"/>.</summary>
-    public void Hold() => held = true;
+    public void Hold() => _held = true;
 
-    public void Release(int runs = 1) => gate.Release(runs);
+    public void Release(int runs = 1) => _gate.Release(runs);
 
-    /// <summary>Stops holding and lets every held run go.</summary>
+    /// <summary>Stops holding and lets every _held run go.</summary>
     public void Open()
     {
-        held = false;
-        gate.Release(100_000);
+        _held = false;
+        _gate.Release(100_000);
     }
 
     /// <summary>Completes once <paramref name="count"/> runs have started (bounded, so a broken batcher fails the test instead of hanging it).</summary>
     public Task WaitForCallsAsync(int count)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (waitersLock)
+        lock (_waitersLock)
         {
-            if (calls.Count >= count)
+            if (_calls.Count >= count)
             {
                 return Task.CompletedTask;
             }
 
-            waiters.Add((count, done));
+            _waiters.Add((count, done));
         }
 
         return done.Task.WaitAsync(TimeSpan.FromSeconds(10));
@@ -101,25 +101,25 @@ internal sealed class FakeTextExecutor(int instanceCount = 1) : IBatchExecutor, 
 
     public async Task<IReadOnlyList<Tensor>> ExecuteAsync(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames, CancellationToken cancellationToken)
     {
-        var now = Interlocked.Increment(ref running);
-        InterlockedMax(ref maxRunning, now);
+        var now = Interlocked.Increment(ref _running);
+        InterlockedMax(ref _maxRunning, now);
         try
         {
-            lock (waitersLock)
+            lock (_waitersLock)
             {
-                calls.Enqueue(new ExecutorCall(inputs, outputNames));
-                foreach (var waiter in waiters.Where(w => w.Count <= calls.Count))
+                _calls.Enqueue(new ExecutorCall(inputs, outputNames));
+                foreach (var waiter in _waiters.Where(w => w.Count <= _calls.Count))
                 {
                     waiter.Done.TrySetResult();
                 }
 
-                waiters.RemoveAll(w => w.Done.Task.IsCompleted);
+                _waiters.RemoveAll(w => w.Done.Task.IsCompleted);
             }
 
-            if (held)
+            if (_held)
             {
                 // Bounded, so a test that fails before releasing its runs does not hang in the batcher's disposal.
-                _ = await gate.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+                _ = await _gate.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
             }
             else
             {
@@ -135,11 +135,11 @@ internal sealed class FakeTextExecutor(int instanceCount = 1) : IBatchExecutor, 
         }
         finally
         {
-            Interlocked.Decrement(ref running);
+            Interlocked.Decrement(ref _running);
         }
     }
 
-    public void Dispose() => gate.Dispose();
+    public void Dispose() => _gate.Dispose();
 
     private static void InterlockedMax(ref int target, int value)
     {

@@ -6,8 +6,8 @@ namespace InferenceService.Runtime.Tests.Batching;
 internal sealed class LoopWatcher
 {
     // Held while registering and while completing waiters: a waiter registered before an idle is never missed.
-    private readonly Lock gate = new();
-    private readonly List<(long Received, TaskCompletionSource<long> Done)> waiters = [];
+    private readonly Lock _gate = new();
+    private readonly List<(long Received, TaskCompletionSource<long> Done)> _waiters = [];
 
     public LoopWatcher(DynamicBatcher batcher) => batcher.LoopIdle = OnIdle;
 
@@ -15,9 +15,9 @@ internal sealed class LoopWatcher
     public Task<long> WhenIdleAfter(long received)
     {
         var done = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (gate)
+        lock (_gate)
         {
-            waiters.Add((received, done));
+            _waiters.Add((received, done));
         }
 
         return done.Task.WaitAsync(TimeSpan.FromSeconds(10));
@@ -25,9 +25,9 @@ internal sealed class LoopWatcher
 
     private void OnIdle(long received, long dispatched)
     {
-        lock (gate)
+        lock (_gate)
         {
-            waiters.RemoveAll(w => w.Received <= received && w.Done.TrySetResult(dispatched));
+            _waiters.RemoveAll(w => w.Received <= received && w.Done.TrySetResult(dispatched));
         }
     }
 }
