@@ -1,8 +1,6 @@
 using System.Text;
 using InferenceService.Runtime.Inference;
 using InferenceService.Runtime.Protocol;
-using InferenceService.Runtime.Tensors;
-using Microsoft.ML.OnnxRuntime;
 
 namespace InferenceService.Runtime.Tests.Protocol;
 
@@ -121,13 +119,5 @@ public sealed class V2JsonRequestReaderTests
                 Assert.Equal(InferenceErrorKind.BadRequest, e.Kind);
             }
         }
-    }
-
-    [Fact]
-    public void Tensor_HalfTypes_UseOnnxRuntimeStructs()
-    {
-        var tensor = new Tensor("h", TensorDataType.Fp16, [1], new[] { (Float16)1.0f });
-
-        Assert.Equal(typeof(Float16), tensor.Data.GetType().GetElementType());
     }
 }

@@ -3,7 +3,7 @@ using System.Text;
 using InferenceService.Runtime.Repository.Provisioning;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace InferenceService.Runtime.Tests.Repository;
+namespace InferenceService.Runtime.Tests.Repository.Provisioning;
 
 public sealed class ModelProvisionerTests : IDisposable
 {

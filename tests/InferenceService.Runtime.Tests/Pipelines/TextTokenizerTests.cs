@@ -1,14 +1,13 @@
 using InferenceService.Runtime.Pipelines;
-using InferenceService.Tests.Apis;
 
-namespace InferenceService.Tests.Pipelines;
+namespace InferenceService.Runtime.Tests.Pipelines;
 
 /// <summary>The MiniLM tokenizer on the provisioned models/minilm/1/vocab.txt (a build of src/InferenceService provisions it).</summary>
 public sealed class TextTokenizerTests
 {
     private static readonly Lazy<TextTokenizer> Tokenizer = new(() =>
     {
-        using var vocab = File.OpenRead(Path.Combine(TaskModelsFixture.RepositoryRoot(), "models", "minilm", "1", TextTokenizer.VocabFileName));
+        using var vocab = File.OpenRead(Path.Combine(RepoModels.Dir("minilm"), "1", TextTokenizer.VocabFileName));
         return new TextTokenizer(vocab);
     });
 
