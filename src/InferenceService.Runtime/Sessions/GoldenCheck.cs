@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.ML.OnnxRuntime;
 using InferenceService.Runtime.Protocol;
 using InferenceService.Runtime.Repository;
 
@@ -39,7 +40,7 @@ internal static class GoldenCheck
 
             for (var j = 0; j < actual.Length; j++)
             {
-                var value = Convert.ToDouble(actual.GetValue(j), System.Globalization.CultureInfo.InvariantCulture);
+                var value = AsDouble(actual.GetValue(j));
                 if (Math.Abs(value - expected[i].Data[j]) > tolerance)
                 {
                     throw new InvalidDataException($"{path}: output '{expected[i].Name}'[{j}] is {value}, golden {expected[i].Data[j]} (tolerance {tolerance}).");
@@ -47,4 +48,12 @@ internal static class GoldenCheck
             }
         }
     }
+
+    /// <summary>ONNX Runtime's half types are not <see cref="IConvertible"/>: they convert through float.</summary>
+    private static double AsDouble(object? value) => value switch
+    {
+        Float16 half => (float)half,
+        BFloat16 brain => (float)brain,
+        _ => Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture),
+    };
 }
