@@ -92,8 +92,8 @@ internal sealed class TaskOpenApiExamples : IOpenApiOperationTransformer
     }
 
     /// <summary>
-    /// An example 200 answer, so readers see the shape without running anything: resnet18, minilm and mnist values were
-    /// measured (vectors shortened); spam and recommender values only illustrate the shape until those models are merged.
+    /// An example 200 answer, so readers see the shape without running anything: resnet18, minilm and mnist values are
+    /// real answers (vectors shortened); spam and recommender values only illustrate the shape.
     /// </summary>
     private static void SetResponseExample(OpenApiOperation operation, string json)
     {

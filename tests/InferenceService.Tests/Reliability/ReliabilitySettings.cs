@@ -8,7 +8,7 @@ internal static class ReliabilitySettings
 {
     public static bool Long { get; } = Environment.GetEnvironmentVariable("RELIABILITY_LONG") == "1";
 
-    /// <summary>1 min in CI, as the issue asks: a 25 s soak left only ~17 s after warm-up, too short for RSS to settle (a CI run saw 19.8 %).</summary>
+    /// <summary>1 min in the normal test run: shorter leaves too little time after warm-up for RSS to settle.</summary>
     public static TimeSpan Soak => Long ? TimeSpan.FromMinutes(10) : TimeSpan.FromMinutes(1);
 
     /// <summary>The share of the soak that is warm-up (JIT tiering, ONNX Runtime's arena reaching its peak shapes), excluded from the memory-drift check.</summary>

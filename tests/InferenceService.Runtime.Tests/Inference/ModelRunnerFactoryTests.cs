@@ -1,9 +1,10 @@
 using InferenceService.Runtime.Batching;
 using InferenceService.Runtime.Inference;
+using InferenceService.Runtime.Tests.Batching;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
-namespace InferenceService.Runtime.Tests.Batching;
+namespace InferenceService.Runtime.Tests.Inference;
 
 public sealed class ModelRunnerFactoryTests
 {
