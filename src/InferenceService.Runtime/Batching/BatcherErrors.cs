@@ -20,6 +20,16 @@ internal static class BatcherErrors
     public static InferenceException TimedOut(string model, TimeSpan timeout) =>
         new(InferenceErrorKind.Timeout, $"model '{model}': the request timed out after {timeout.TotalMilliseconds} ms in the queue before a batch could take it.");
 
+    /// <summary>
+    /// A request that still failed when run without its batch-mates. When some of them were answered, the failure is
+    /// this request's own (its data), so it never counts against the model's circuit breaker.
+    /// </summary>
+    public static InferenceException Culprit(string model, InferenceException error, bool othersAnswered) =>
+        new(error.Kind, othersAnswered ? $"model '{model}': this request fails on its own (the requests batched with it were answered): {error.Message}" : error.Message, error)
+        {
+            CausedByRequest = othersAnswered,
+        };
+
     /// <summary>A fresh exception per member: they are awaited independently, and one instance rethrown from many tasks garbles its trace.</summary>
     public static InferenceException BatchFailed(string model, Exception error) => error is InferenceException inference
         ? new InferenceException(inference.Kind, inference.Message, inference)

@@ -7,6 +7,9 @@ internal static partial class BatcherLog
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Model '{Model}': a batch of {Requests} requests ({Items} items) failed")]
     public static partial void BatchFailed(ILogger logger, string model, int requests, long items, Exception exception);
 
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "Model '{Model}': a batch of {Requests} requests failed ({Reason}); re-running parts of it to find the requests at fault")]
+    public static partial void Isolating(ILogger logger, string model, int requests, string reason);
+
     [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "Model '{Model}': the batch scheduler stopped unexpectedly; queued requests are failed")]
     public static partial void LoopFailed(ILogger logger, string model, Exception exception);
 

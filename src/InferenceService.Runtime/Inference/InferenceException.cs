@@ -22,6 +22,9 @@ public sealed class InferenceException : Exception
 
     public InferenceErrorKind Kind { get; } = InferenceErrorKind.Backend;
 
+    /// <summary>The request's own data caused the failure (its batch-mates ran): not a sign the model is unhealthy.</summary>
+    public bool CausedByRequest { get; init; }
+
     /// <summary>Seconds the client may wait before retrying (queue full), if any.</summary>
     public int? RetryAfterSeconds { get; init; }
 

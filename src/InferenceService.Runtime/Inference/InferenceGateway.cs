@@ -58,7 +58,7 @@ public sealed class InferenceGateway(ModelRegistry registry)
         try
         {
             var (priority, timeout) = (inputs.Parameters ?? ticket.Parameters).Resolve(model.Name, model.Config);
-            request = RequestValidator.Validate(model.Name, model.Config, inputs.Inputs, inputs.Outputs, priority, timeout);
+            request = RequestValidator.Validate(model.Name, model.Config, inputs.Inputs, inputs.Outputs, priority, timeout, model.InputRanges);
         }
         catch (InferenceException e)
         {

@@ -6,7 +6,7 @@ namespace InferenceService.Runtime.Inference;
 /// <summary>Checks decoded inputs against a model's config: names, datatypes, ranks, fixed dims and the batch size.</summary>
 public static class RequestValidator
 {
-    public static InferenceRequest Validate(string modelName, ModelConfig config, IReadOnlyList<Tensor> inputs, IReadOnlyList<string>? outputs, int? priority, TimeSpan? timeout)
+    public static InferenceRequest Validate(string modelName, ModelConfig config, IReadOnlyList<Tensor> inputs, IReadOnlyList<string>? outputs, int? priority, TimeSpan? timeout, ValueRanges? ranges = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(inputs);
@@ -34,6 +34,7 @@ public static class RequestValidator
             }
 
             CheckShape(modelName, config, declared, input, ref batch);
+            ranges?.Check(input);
             ordered[index] = input;
         }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using InferenceService.Runtime.Inference;
 using InferenceService.Runtime.Tensors;
 
 namespace InferenceService.Runtime.Repository;
@@ -120,6 +121,12 @@ public static class ModelConfigLoader
             Require(path, prefix + ".name", seen.Add(t.Name), "a unique name", $"'{t.Name}' twice");
             Require(path, prefix + ".datatype", TensorDataTypes.TryParse(t.Datatype, out _), "one of " + TensorDataTypes.AllNames, Quote(t.Datatype));
             Require(path, prefix + ".dims", t.Dims.All(d => d == -1 || d >= 1), "dims >= 1 or -1 (variable)", "[" + string.Join(",", t.Dims) + "]");
+            if (t.ValueRange is { } range)
+            {
+                var integer = TensorDataTypes.TryParse(t.Datatype, out var type) && ValueRanges.IsInteger(type);
+                Require(path, prefix + ".value_range", integer && range.Count == 2 && range[0] <= range[1],
+                    "[min, max] with min <= max, on an integer tensor", $"[{string.Join(",", range)}] on {t.Datatype}");
+            }
         }
     }
 

@@ -56,12 +56,16 @@ public sealed class ModelVersion : IAsyncDisposable
     /// <summary>The version's instruments, once it is ready (null for a runner built without them).</summary>
     public ModelMetrics? Metrics { get; private set; }
 
-    internal void MarkReady(SessionPool pool, IModelRunner runner, ITaskPipeline? pipeline = null, ModelMetrics? metrics = null)
+    /// <summary>The values its integer inputs may hold, checked before a request is batched.</summary>
+    public ValueRanges InputRanges { get; private set; } = ValueRanges.None;
+
+    internal void MarkReady(SessionPool pool, IModelRunner runner, VersionServices? services = null)
     {
-        Metrics = metrics;
+        Metrics = services?.Metrics;
+        InputRanges = services?.InputRanges ?? ValueRanges.None;
+        Pipeline = services?.Pipeline;
         Pool = pool;
         Runner = runner;
-        Pipeline = pipeline;
         State = ModelState.Ready;
     }
 

@@ -39,11 +39,12 @@ internal sealed partial class VersionLoader(
                 (self: this, modelDir, version, modelPath),
                 cancellationToken).ConfigureAwait(false);
             GraphConfigChecker.Check(Path.Combine(modelDir, ModelConfigLoader.ConfigFileName), version.Config, pool);
+            var ranges = GraphValueRanges.Read(modelPath, version.Config);
             await Warmup.RunAsync(version.Config, pool, cancellationToken).ConfigureAwait(false);
             await GoldenCheck.RunAsync(version.Directory, version.Config, pool, cancellationToken).ConfigureAwait(false);
             var metrics = new ModelMetrics(meters, version.Name, version.Version, pool.ExecutionProvider);
             var runner = ModelRunnerFactory.Create(metrics, version.Config, pool, runnerServices, timeProvider, loggerFactory);
-            version.MarkReady(pool, runner, pipeline, metrics);
+            version.MarkReady(pool, runner, new VersionServices(pipeline, metrics, ranges));
             LogLoaded(version.Name, version.Version, pool.ExecutionProvider, pool.InstanceCount, pool.IntraOpThreads, timeProvider.GetElapsedTime(started).TotalMilliseconds);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

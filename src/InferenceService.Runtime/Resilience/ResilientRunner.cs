@@ -38,7 +38,7 @@ internal sealed partial class ResilientRunner : IModelRunner, IModelStatistics
                 SamplingDuration = policy.SamplingDuration,
                 BreakDuration = policy.BreakDuration,
                 ShouldHandle = new PredicateBuilder()
-                    .Handle<InferenceException>(e => e.Kind == InferenceErrorKind.Backend)
+                    .Handle<InferenceException>(e => e.Kind == InferenceErrorKind.Backend && !e.CausedByRequest)
                     .Handle<TimeoutRejectedException>(),
                 OnOpened = args =>
                 {

@@ -51,7 +51,7 @@ public sealed class DynamicBatcherFailureTests
     }
 
     [Fact]
-    public async Task InferAsync_ExecutorFailsABatch_FailsOnlyThatBatchAndKeepsServing()
+    public async Task InferAsync_ExecutorFailsABatch_OnlyTheCulpritFailsAndTheBatcherKeepsServing()
     {
         using var executor = new FakeTextExecutor { FailWhen = inputs => inputs[0].As<long>().Any(id => TextModel.MarkerOf(id) == 66) };
         executor.Hold();
@@ -60,19 +60,68 @@ public sealed class DynamicBatcherFailureTests
         await executor.WaitForCallsAsync(1);
         var poisoned = batcher.InferAsync(TextModel.Request(66, 4), default);
         var sameBatch = batcher.InferAsync(TextModel.Request(2, 4), default);
-        executor.Release(2);
-        await executor.WaitForCallsAsync(2);
+        executor.Open();
 
         var error = await Assert.ThrowsAsync<InferenceException>(() => poisoned.WaitAsync(Bound));
-        var neighbour = await Assert.ThrowsAsync<InferenceException>(() => sameBatch.WaitAsync(Bound));
-        executor.Open();
+        var neighbour = await sameBatch.WaitAsync(Bound);
         var after = await batcher.InferAsync(TextModel.Request(3, 4), default).WaitAsync(Bound);
 
         Assert.Equal(InferenceErrorKind.Backend, error.Kind);
+        Assert.True(error.CausedByRequest);
         Assert.Contains("fake engine error", error.Message, StringComparison.Ordinal);
-        Assert.Equal(InferenceErrorKind.Backend, neighbour.Kind);
+        TensorAssert.Equal(TextModel.Unbatched(TextModel.Request(2, 4)), neighbour);
         await before.WaitAsync(Bound);
         TensorAssert.Equal(TextModel.Unbatched(TextModel.Request(3, 4)), after);
+    }
+
+    [Theory]
+    [InlineData(new long[] { 5 })]
+    [InlineData(new long[] { 0, 7 })]
+    [InlineData(new long[] { 2, 3, 11 })]
+    public async Task InferAsync_PoisonedRequestsInABatchOfSixteen_OnlyTheyFailWithinTheRunBound(long[] poisoned)
+    {
+        var bad = poisoned.Select(p => p + 100).ToHashSet();
+        using var executor = new FakeTextExecutor { FailWhen = inputs => inputs[0].As<long>().Any(id => bad.Contains(TextModel.MarkerOf(id))) };
+        executor.Hold();
+        await using var batcher = TextModel.Batcher(executor, new FakeTimeProvider(), new DynamicBatchingConfig { PreferredBatchSizes = [16], MaxQueueDelayMicroseconds = 1_000_000 }, maxBatchSize: 16);
+        var requests = Enumerable.Range(0, 16).Select(i => TextModel.Request(100 + i, 3 + (i % 4))).ToList();
+        var answers = requests.Select(r => batcher.InferAsync(r, default)).ToList();
+        await executor.WaitForCallsAsync(1);
+        executor.Open();
+
+        for (var i = 0; i < 16; i++)
+        {
+            if (poisoned.Contains(i))
+            {
+                var error = await Assert.ThrowsAsync<InferenceException>(() => answers[i].WaitAsync(Bound));
+                Assert.True(error.CausedByRequest, error.Message);
+            }
+            else
+            {
+                TensorAssert.Equal(TextModel.Unbatched(requests[i]), await answers[i].WaitAsync(Bound));
+            }
+        }
+
+        // The first run, then at most 2·k·log2(16) re-runs to isolate k culprits.
+        Assert.InRange(executor.Calls.Count, 2, 1 + (2 * poisoned.Length * 4));
+        Assert.Equal(16 - poisoned.Length, batcher.GetStatistics().Success.Count);
+    }
+
+    [Fact]
+    public async Task InferAsync_EveryRunFails_AllFailAndNoneIsBlamedOnItsData()
+    {
+        using var executor = new FakeTextExecutor { FailWhen = _ => true };
+        executor.Hold();
+        await using var batcher = TextModel.Batcher(executor, new FakeTimeProvider(), new DynamicBatchingConfig { PreferredBatchSizes = [4], MaxQueueDelayMicroseconds = 1_000_000 });
+        var answers = Enumerable.Range(1, 4).Select(i => batcher.InferAsync(TextModel.Request(i, 4), default)).ToList();
+        await executor.WaitForCallsAsync(1);
+        executor.Open();
+
+        foreach (var answer in answers)
+        {
+            var error = await Assert.ThrowsAsync<InferenceException>(() => answer.WaitAsync(Bound));
+            Assert.False(error.CausedByRequest);
+        }
     }
 
     [Fact]

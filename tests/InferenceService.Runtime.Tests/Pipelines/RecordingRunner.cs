@@ -18,7 +18,7 @@ internal sealed class RecordingRunner(Func<InferenceRequest, IReadOnlyList<Tenso
     {
         var runner = new RecordingRunner(answer);
         var model = new ModelVersion(name, 1, config, Path.GetTempPath());
-        model.MarkReady(null!, runner, TaskPipelines.Build(model, _ => null));
+        model.MarkReady(null!, runner, new VersionServices(TaskPipelines.Build(model, _ => null), Metrics: null, InputRanges: null));
         var registry = new ModelRegistry();
         registry.Publish(new ModelEntry(name, Path.GetTempPath(), config, [model], [], fingerprint: null));
         return (new InferenceGateway(registry), runner);
