@@ -13,7 +13,8 @@ namespace InferenceService.Runtime.Batching;
 /// the error and everyone else their own answer.
 /// </summary>
 /// <param name="tuner">With latency_target_ms: told each successful batch's time and its members' latencies.</param>
-internal sealed class BatchRunner(BatchingModel model, IBatchExecutor executor, TimeProvider timeProvider, ModelStatistics statistics, ILogger logger, LatencyTuner? tuner = null, ModelMetrics? metrics = null)
+/// <param name="drain">Told each planned batch's time per request, for admission's expected wait.</param>
+internal sealed class BatchRunner(BatchingModel model, IBatchExecutor executor, TimeProvider timeProvider, ModelStatistics statistics, ILogger logger, LatencyTuner? tuner = null, ModelMetrics? metrics = null, QueueDrainEstimate? drain = null)
 {
     /// <summary>Never throws: every outcome is delivered to the members.</summary>
     /// <param name="backlogged">Compatible requests stayed queued behind this batch (passed on to the <see cref="LatencyTuner"/>).</param>
@@ -127,6 +128,7 @@ internal sealed class BatchRunner(BatchingModel model, IBatchExecutor executor, 
         // Re-runs while isolating a failure are not the batches the plan chose: they are left out of it.
         if (observe)
         {
+            drain?.Observe(members.Count, t3 - t0);
             tuner?.Observe(members[0].Shape.Key, (int)batch.Rows, t3 - t0, backlogged, Enumerable.Range(0, members.Count).Where(m => answers[m] is not null).Select(m => members[m].EnqueuedAt), t3);
         }
 

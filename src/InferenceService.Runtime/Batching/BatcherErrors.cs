@@ -14,6 +14,12 @@ internal static class BatcherErrors
             RetryAfterSeconds = RetryAfterSeconds,
         };
 
+    public static InferenceException ExpectedWait(string model, TimeSpan wait, TimeSpan timeout) =>
+        new(InferenceErrorKind.Unavailable, $"model '{model}': the queue ahead would take about {wait.TotalMilliseconds:F0} ms, beyond this request's timeout of {timeout.TotalMilliseconds:F0} ms; retry later.")
+        {
+            RetryAfterSeconds = Math.Max(RetryAfterSeconds, (int)Math.Ceiling((wait - timeout).TotalSeconds)),
+        };
+
     public static InferenceException Unloading(string model) =>
         new(InferenceErrorKind.Unavailable, $"model '{model}' is unloading; it takes no more requests.");
 

@@ -18,7 +18,7 @@ namespace InferenceService.Runtime.Batching;
 /// An <see cref="IDispatchPolicy"/> decides when each batch goes and how big it is: <see cref="QueueDelayPolicy"/>, or
 /// with dynamic_batching.latency_target_ms a <see cref="LatencyTargetPolicy"/> over a <see cref="LatencyTuner"/>.
 /// </summary>
-internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
+internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissionCheck
 {
     /// <summary>How long disposal lets running batches finish (a hot swap disposes the old version under load) before cancelling them.</summary>
     internal static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
@@ -28,6 +28,7 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
     private readonly ILogger _logger;
     private readonly ModelStatistics _statistics;
     private readonly BatchRunner _runner;
+    private readonly QueueDrainEstimate _drain;
     private readonly Channel<QueuedRequest> _channel;
     private readonly ConcurrentQueue<QueuedRequest> _leftEarly = new();
     private readonly AsyncSignal _wake = new();
@@ -60,7 +61,8 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
         _instanceCount = Math.Max(1, executor.InstanceCount);
         _tuner = model.LatencyTargetMs is { } target ? new LatencyTuner(model, target, _instanceCount, timeProvider, logger) : null;
         _policy = _tuner is null ? new QueueDelayPolicy(model, timeProvider) : new LatencyTargetPolicy(_tuner);
-        _runner = new BatchRunner(model, executor, timeProvider, _statistics, logger, _tuner, metrics);
+        _drain = new QueueDrainEstimate(timeProvider);
+        _runner = new BatchRunner(model, executor, timeProvider, _statistics, logger, _tuner, metrics, _drain);
         _pending = new PendingQueue(model.PriorityLevels);
 
         // Admission is counted in `_queued` against the same bound, so the channel refuses a write only after shutdown or while
@@ -110,6 +112,26 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics
     }
 
     public int QueueDepth => Volatile.Read(ref _queued);
+
+    /// <summary>
+    /// Refuses before any work when the queue is full, or when the queue ahead would outlast the request's timeout
+    /// (with one priority level only: with several, a request may overtake the queue).
+    /// </summary>
+    public InferenceException? CheckAdmission(TimeSpan? timeout)
+    {
+        var queued = Volatile.Read(ref _queued);
+        if (queued >= _model.QueueCapacity)
+        {
+            return BatcherErrors.QueueFull(_model.Name, _model.QueueCapacity);
+        }
+
+        if (_model.PriorityLevels == 1 && queued > 0 && _model.ResolveTimeout(timeout) is { } limit && _drain.Wait(queued, _instanceCount) is { } wait && wait > limit)
+        {
+            return BatcherErrors.ExpectedWait(_model.Name, wait, limit);
+        }
+
+        return null;
+    }
 
     public ModelStatisticsSnapshot GetStatistics() => _tuner is null ? _statistics.Snapshot() : _statistics.Snapshot() with { LatencyTarget = _tuner.GetStatistics() };
 

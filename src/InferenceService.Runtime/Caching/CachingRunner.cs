@@ -14,7 +14,7 @@ namespace InferenceService.Runtime.Caching;
 /// Triton's response cache in front of one model version: key = model + version + SHA-256 of the inputs (names,
 /// datatypes, shapes, bytes) and the requested outputs. A miss runs the model and stores the answer.
 /// </summary>
-internal sealed class CachingRunner(IModelRunner inner, ResponseCache cache, ModelMetrics metrics, long maxEntryBytes) : IModelRunner, IModelStatistics
+internal sealed class CachingRunner(IModelRunner inner, ResponseCache cache, ModelMetrics metrics, long maxEntryBytes) : IModelRunner, IModelStatistics, IAdmissionCheck
 {
     private readonly string _prefix = string.Create(CultureInfo.InvariantCulture, $"{metrics.Model.Length}:{metrics.Model}/{metrics.Version}/");
     private long _hits;
@@ -53,6 +53,8 @@ internal sealed class CachingRunner(IModelRunner inner, ResponseCache cache, Mod
 
     /// <summary>The model's counters plus the cache's; as in Triton, <c>success</c> also counts the requests a hit answered.</summary>
     public int QueueDepth => ((IModelStatistics)inner).QueueDepth;
+
+    public InferenceException? CheckAdmission(TimeSpan? timeout) => (inner as IAdmissionCheck)?.CheckAdmission(timeout);
 
     public ModelStatisticsSnapshot GetStatistics()
     {

@@ -14,7 +14,7 @@ public sealed class InferenceGateway(ModelRegistry registry)
 
     /// <summary>
     /// Resolves and leases the version, or refuses at once: bad version or parameters (400), unknown model (404),
-    /// not ready, shutting down or being swapped (503).
+    /// not ready, shutting down, being swapped, its queue full or its expected wait beyond the timeout (503).
     /// </summary>
     public InferenceTicket Admit(AdmissionRequest request)
     {
@@ -35,7 +35,13 @@ public sealed class InferenceGateway(ModelRegistry registry)
         try
         {
             // Checked here too, so a request whose parameters are already known is refused before its body is read.
-            request.Parameters.Resolve(request.Model, lease.Version.Config);
+            var (_, timeout) = request.Parameters.Resolve(request.Model, lease.Version.Config);
+            if ((lease.Version.Runner as IAdmissionCheck)?.CheckAdmission(timeout) is { } refusal)
+            {
+                lease.Version.Metrics?.Failure(refusal);
+                throw refusal;
+            }
+
             return new InferenceTicket(lease, request.Parameters);
         }
         catch

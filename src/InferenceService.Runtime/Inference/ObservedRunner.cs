@@ -7,7 +7,7 @@ namespace InferenceService.Runtime.Inference;
 /// The outermost runner: counts every request's outcome (success, or failure with Triton's reason) and its duration,
 /// so cache hits, breaker rejections and timeouts are counted like the rest.
 /// </summary>
-internal sealed class ObservedRunner(IModelRunner inner, ModelMetrics metrics, TimeProvider timeProvider) : IModelRunner, IModelStatistics
+internal sealed class ObservedRunner(IModelRunner inner, ModelMetrics metrics, TimeProvider timeProvider) : IModelRunner, IModelStatistics, IAdmissionCheck
 {
     public IModelRunner Inner => inner;
 
@@ -30,6 +30,8 @@ internal sealed class ObservedRunner(IModelRunner inner, ModelMetrics metrics, T
     public ModelStatisticsSnapshot GetStatistics() => ((IModelStatistics)inner).GetStatistics();
 
     public int QueueDepth => ((IModelStatistics)inner).QueueDepth;
+
+    public InferenceException? CheckAdmission(TimeSpan? timeout) => (inner as IAdmissionCheck)?.CheckAdmission(timeout);
 
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 }

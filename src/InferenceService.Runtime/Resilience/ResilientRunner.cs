@@ -14,13 +14,14 @@ namespace InferenceService.Runtime.Resilience;
 /// the break one request is let through (half-open) and its success closes the breaker again.
 /// Client mistakes, full queues and cancellations never count against the model.
 /// </summary>
-internal sealed partial class ResilientRunner : IModelRunner, IModelStatistics
+internal sealed partial class ResilientRunner : IModelRunner, IModelStatistics, IAdmissionCheck
 {
     private readonly IModelRunner _inner;
     private readonly string _model;
     private readonly ExecutionPolicy _policy;
     private readonly ResiliencePipeline _pipeline;
     private readonly ILogger _logger;
+    private readonly CircuitBreakerStateProvider _circuit = new();
 
     public ResilientRunner(IModelRunner inner, string model, ExecutionPolicy policy, TimeProvider timeProvider, ILogger logger)
     {
@@ -37,6 +38,7 @@ internal sealed partial class ResilientRunner : IModelRunner, IModelStatistics
                 MinimumThroughput = policy.MinimumThroughput,
                 SamplingDuration = policy.SamplingDuration,
                 BreakDuration = policy.BreakDuration,
+                StateProvider = _circuit,
                 ShouldHandle = new PredicateBuilder()
                     .Handle<InferenceException>(e => e.Kind == InferenceErrorKind.Backend && !e.CausedByRequest)
                     .Handle<TimeoutRejectedException>(),
@@ -92,6 +94,14 @@ internal sealed partial class ResilientRunner : IModelRunner, IModelStatistics
     public ModelStatisticsSnapshot GetStatistics() => ((IModelStatistics)_inner).GetStatistics();
 
     public int QueueDepth => ((IModelStatistics)_inner).QueueDepth;
+
+    /// <summary>An open breaker refuses before the request is read; otherwise the inner runner decides.</summary>
+    public InferenceException? CheckAdmission(TimeSpan? timeout) => _circuit.CircuitState == CircuitState.Open
+        ? new InferenceException(InferenceErrorKind.Unavailable, $"Model '{_model}' keeps failing: its circuit breaker is open; retry later.")
+        {
+            RetryAfterSeconds = Math.Max(1, (int)Math.Ceiling(_policy.BreakDuration.TotalSeconds)),
+        }
+        : (_inner as IAdmissionCheck)?.CheckAdmission(timeout);
 
     public ValueTask DisposeAsync() => _inner.DisposeAsync();
 
