@@ -213,7 +213,7 @@ public sealed class LifecycleTests
         await WaitUntilAsync(() => Task.FromResult(service.Models.ActiveRequests == 6), "all requests to be queued");
 
         var loader = service.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<ModelLoaderService>().Single();
-        var stopping = loader.StopAsync(CancellationToken.None);
+        var stopping = loader.StoppingAsync(CancellationToken.None);
         using var ready = await client.GetAsync("/health/ready");
         var (_, lateStatus) = await InferAsync(client);
         var (late, _) = await V2Json.PostAsync(client, "/v2/models/adder/infer", V2Json.Request(V2Json.Tensor("x", "FP32", [1, 4], new float[4])));
