@@ -2,7 +2,8 @@
 """Cross-checks of the deployment files that no linter makes (used by verify.sh).
 
   manifests.py check REPO         ConfigMap == models/*/config.json; every model config mounted; selectors, HPA targets,
-                                  ports and the queue-depth metric agree; compose bind mounts exist
+                                  ports and the queue-depth metric agree; compose bind mounts exist; every grace period
+                                  covers preStop + ShutdownDelaySeconds + DrainTimeoutSeconds + 5
   manifests.py k8s-json REPO      every Kubernetes object under deploy/k8s as a JSON array (for k8s-schema.mjs)
   manifests.py probe-paths REPO   the HTTP paths that probes and health checks call, one a line
   manifests.py compose-healthchecks REPO   our compose services' CMD-SHELL health checks: NAME<TAB>COMMAND
@@ -18,6 +19,12 @@ import sys
 import yaml
 
 METRIC = "inference_pending_requests"
+
+# The service's defaults (src/InferenceService/Hosting/ModelRepositoryOptions.cs) and the margin its host adds after
+# the drain (ModelLoaderService.ShutdownMargin); Kubernetes' default grace period.
+SHUTDOWN_DEFAULTS = {"ModelRepository__ShutdownDelaySeconds": 0.0, "ModelRepository__DrainTimeoutSeconds": 30.0}
+SHUTDOWN_MARGIN = 5
+DEFAULT_GRACE = 30
 
 
 def load_all(path):
@@ -56,6 +63,31 @@ def walk(node):
     elif isinstance(node, list):
         for value in node:
             yield from walk(value)
+
+
+def shutdown_seconds(container, extra_env=()):
+    """preStop + ShutdownDelaySeconds + DrainTimeoutSeconds + margin for a container, with the terms; None if unknown."""
+    env = {e["name"]: e.get("value") for e in list(container.get("env", [])) + list(extra_env)}
+    terms = {name.split("__")[1]: float(env.get(name) or default) for name, default in SHUTDOWN_DEFAULTS.items()}
+    pre_stop = container.get("lifecycle", {}).get("preStop")
+    if pre_stop is None:
+        terms = {"preStop": 0.0, **terms}
+    elif "sleep" in pre_stop:
+        terms = {"preStop": float(pre_stop["sleep"]["seconds"]), **terms}
+    elif pre_stop.get("exec", {}).get("command", [])[:1] == ["sleep"] and len(pre_stop["exec"]["command"]) == 2:
+        terms = {"preStop": float(pre_stop["exec"]["command"][1]), **terms}
+    else:
+        return None, terms
+    return sum(terms.values()) + SHUTDOWN_MARGIN, terms
+
+
+def check_grace(errors, where, grace, container, extra_env=()):
+    needed, terms = shutdown_seconds(container, extra_env)
+    if needed is None:
+        errors.append(f"{where}: cannot tell how long the preStop hook takes; use sleep N")
+    elif grace < needed:
+        formula = " + ".join(f"{name} {value:g}" for name, value in terms.items())
+        errors.append(f"{where}: terminationGracePeriodSeconds {grace} < {formula} + {SHUTDOWN_MARGIN} = {needed:g}")
 
 
 def check(repo):
@@ -108,6 +140,8 @@ def check(repo):
         for service_path, service in by_kind.get("Service", []):
             if any(template_labels.get(k) != v for k, v in service["spec"]["selector"].items()):
                 errors.append(f"{service_path}: Service selector misses the pods of {name}")
+        pod = doc["spec"]["template"]["spec"]
+        check_grace(errors, path, pod.get("terminationGracePeriodSeconds", DEFAULT_GRACE), container)
         if not any(all(template_labels.get(k) == v for k, v in pdb["spec"]["selector"]["matchLabels"].items())
                    for _, pdb in by_kind.get("PodDisruptionBudget", [])):
             errors.append(f"{path}: no PodDisruptionBudget selects the pods of {name}")
@@ -134,9 +168,15 @@ def check(repo):
             if container.get("name") != "kserve-container":
                 errors.append(f"{path}: the predictor container must be named kserve-container")
         if doc["kind"] == "InferenceService":
-            runtime = doc["spec"]["predictor"]["model"]["runtime"]
-            if runtime not in {d["metadata"]["name"] for _, d in kserve_objects(repo) if d["kind"] == "ServingRuntime"}:
+            predictor = doc["spec"]["predictor"]
+            runtime = predictor["model"]["runtime"]
+            runtimes = {d["metadata"]["name"]: d for _, d in kserve_objects(repo) if d["kind"] == "ServingRuntime"}
+            if runtime not in runtimes:
                 errors.append(f"{path}: runtime {runtime} is not defined in deploy/kserve")
+            elif "terminationGracePeriodSeconds" in predictor:
+                # Without one, Knative's queue-proxy drains the pod before the container gets SIGTERM.
+                check_grace(errors, path, predictor["terminationGracePeriodSeconds"],
+                            containers_of(runtimes[runtime])[0], predictor["model"].get("env", []))
 
     with open(os.path.join(repo, "docker-compose.yml"), encoding="utf-8") as f:
         compose = yaml.safe_load(f)

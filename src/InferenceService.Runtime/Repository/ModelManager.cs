@@ -135,6 +135,12 @@ public sealed partial class ModelManager : IAsyncDisposable
     /// <summary>Loads new or changed model folders and unloads removed ones (control mode poll). Half-written versions are skipped.</summary>
     public async Task PollOnceAsync(CancellationToken cancellationToken)
     {
+        if (_registry.IsDraining)
+        {
+            // Shutting down: nothing loaded now would serve a request.
+            return;
+        }
+
         var (load, unload) = _scanner.Changes(_registry.Models);
         foreach (var name in load)
         {
@@ -150,19 +156,45 @@ public sealed partial class ModelManager : IAsyncDisposable
     /// <summary>Triton's repository index, including folders that were never loaded.</summary>
     public IReadOnlyList<ModelIndexEntry> Index() => _registry.Index(_scanner.ModelNames());
 
-    /// <summary>Shutdown, step one: readiness false and new requests refused; then waits for in-flight ones (bounded).</summary>
-    public async Task DrainAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Shutdown, step one: readiness turns false and every new request is refused (unavailable, retry elsewhere);
+    /// requests already admitted keep running.
+    /// </summary>
+    public void BeginDrain()
     {
         _registry.BeginDrain();
+        LogDrainBegun(_registry.ActiveRequests);
+    }
+
+    /// <summary>
+    /// Shutdown, step two: waits until no request holds a model version (the ones in flight and queued), or until
+    /// <paramref name="timeout"/>. Returns the number still running; cancellation ends the wait early, never throws.
+    /// </summary>
+    public async Task<int> DrainAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (!_registry.IsDraining)
+        {
+            BeginDrain();
+        }
+
         var started = _timeProvider.GetTimestamp();
         LogDraining(_registry.ActiveRequests, timeout.TotalSeconds);
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(10), _timeProvider);
-        while (_registry.ActiveRequests > 0 && _timeProvider.GetElapsedTime(started) < timeout && await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+        try
         {
-            // Waiting for the last leases; each release is quick once its batch finishes.
+            while (_registry.ActiveRequests > 0 && _timeProvider.GetElapsedTime(started) < timeout && await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                // Waiting for the last leases; each release is quick once its batch finishes.
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host's shutdown timeout: report what is left rather than fail the stop.
         }
 
-        LogDrained(_registry.ActiveRequests, _timeProvider.GetElapsedTime(started).TotalMilliseconds);
+        var left = _registry.ActiveRequests;
+        LogDrained(left, _timeProvider.GetElapsedTime(started).TotalMilliseconds);
+        return left;
     }
 
     public async ValueTask DisposeAsync()
@@ -244,6 +276,9 @@ public sealed partial class ModelManager : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Provisioning pretrained models failed: {Reason}")]
     private partial void LogProvisioningFailed(string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Shutting down: readiness false, new requests refused; {Active} request(s) in flight")]
+    private partial void LogDrainBegun(int active);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Draining: {Active} request(s) in flight, waiting up to {Seconds} s")]
     private partial void LogDraining(int active, double seconds);

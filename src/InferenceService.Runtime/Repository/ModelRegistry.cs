@@ -12,6 +12,7 @@ public sealed class ModelRegistry
     private readonly ConcurrentDictionary<string, ModelEntry> _models = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _startup = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _draining;
+    private int _activeRequests;
 
     public IReadOnlyDictionary<string, ModelEntry> Models => _models;
 
@@ -48,8 +49,11 @@ public sealed class ModelRegistry
         }
     }
 
-    /// <summary>Requests holding any model version.</summary>
-    public int ActiveRequests => _models.Values.SelectMany(m => m.Versions).Sum(v => v.ActiveLeases);
+    /// <summary>
+    /// Requests holding a lease on any version, including versions a swap has retired since: every admitted request
+    /// until it ends, which is what a drain waits for.
+    /// </summary>
+    public int ActiveRequests => Volatile.Read(ref _activeRequests);
 
     private IEnumerable<ModelEntry> Loaded => _models.Values.Where(m => !m.IsUnloaded);
 
@@ -81,7 +85,8 @@ public sealed class ModelRegistry
                 if (found.State == ModelState.Ready)
                 {
                     lookup = ModelLookup.Found;
-                    return new ModelLease(found);
+                    Interlocked.Increment(ref _activeRequests);
+                    return new ModelLease(found, this);
                 }
 
                 found.Release();
@@ -152,6 +157,8 @@ public sealed class ModelRegistry
     internal void CompleteStartup() => _startup.TrySetResult();
 
     internal void BeginDrain() => _draining = true;
+
+    internal void LeaseEnded() => Interlocked.Decrement(ref _activeRequests);
 
     /// <summary>What keeps a model from being ready; a model that serves nothing is described by the versions that failed.</summary>
     private static IEnumerable<string> NotReady(ModelEntry model)

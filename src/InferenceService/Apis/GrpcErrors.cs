@@ -1,3 +1,4 @@
+using System.Globalization;
 using Grpc.Core;
 using InferenceService.Runtime.Inference;
 
@@ -6,7 +7,20 @@ namespace InferenceService.Apis;
 /// <summary>The one mapping from a request's error to a gRPC status.</summary>
 internal static class GrpcErrors
 {
-    public static RpcException From(InferenceException error) => new(new Status(StatusOf(error.Kind), error.Message));
+    /// <summary>gRPC's Retry-After (server pushback, gRFC A6): clients with a retry policy wait this long before retrying.</summary>
+    public const string RetryPushbackTrailer = "grpc-retry-pushback-ms";
+
+    public static RpcException From(InferenceException error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        var status = new Status(StatusOf(error.Kind), error.Message);
+        if (error.RetryAfterSeconds is not { } retry)
+        {
+            return new RpcException(status);
+        }
+
+        return new RpcException(status, new Metadata { { RetryPushbackTrailer, (retry * 1000L).ToString(CultureInfo.InvariantCulture) } });
+    }
 
     private static StatusCode StatusOf(InferenceErrorKind kind) => kind switch
     {

@@ -28,9 +28,9 @@ public static class RecommendationsApi
     /// <param name="exclude">Seen item ids to leave out: comma-separated and/or repeated (exclude=3,17&amp;exclude=42).</param>
     /// <param name="fallback">"popular": an unknown user gets the model's popular items (cold start) instead of 404.</param>
     private static Task<Results<Ok<UserRecommendationsResponse>, ProblemHttpResult, ValidationProblem>> ForUser(
-        string model, string userId, InferenceGateway gateway, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken,
+        string model, string userId, HttpResponse response, InferenceGateway gateway, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken,
         string? k = null, string[]? exclude = null, string? fallback = null) =>
-        TaskEndpoint.RunAsync(async () =>
+        TaskEndpoint.RunAsync(response, async () =>
         {
             var limits = options.Value;
             var user = TaskQuery.Id("userId", userId);
@@ -47,8 +47,8 @@ public static class RecommendationsApi
         });
 
     private static Task<Results<Ok<SimilarItemsResponse>, ProblemHttpResult, ValidationProblem>> Similar(
-        string model, string itemId, InferenceGateway gateway, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken, string? k = null) =>
-        TaskEndpoint.RunAsync(async () =>
+        string model, string itemId, HttpResponse response, InferenceGateway gateway, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken, string? k = null) =>
+        TaskEndpoint.RunAsync(response, async () =>
         {
             var item = TaskQuery.Id("itemId", itemId);
             var top = TaskQuery.K(k, 10, options.Value);

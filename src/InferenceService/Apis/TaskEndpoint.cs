@@ -5,8 +5,9 @@ namespace InferenceService.Apis;
 /// <summary>Runs a task handler and maps what it throws for the client to problem+json, in one place for every task route.</summary>
 internal static class TaskEndpoint
 {
-    public static async Task<Results<Ok<T>, ProblemHttpResult, ValidationProblem>> RunAsync<T>(Func<Task<T>> handler)
+    public static async Task<Results<Ok<T>, ProblemHttpResult, ValidationProblem>> RunAsync<T>(HttpResponse response, Func<Task<T>> handler)
     {
+        ArgumentNullException.ThrowIfNull(handler);
         try
         {
             return TypedResults.Ok(await handler().ConfigureAwait(false));
@@ -15,7 +16,7 @@ internal static class TaskEndpoint
         {
             return TaskProblems.Invalid(e.Field, e.Message);
         }
-        catch (Exception e) when (TaskProblems.TryCreate(e, out var problem))
+        catch (Exception e) when (TaskProblems.TryCreate(e, response, out var problem))
         {
             return problem;
         }

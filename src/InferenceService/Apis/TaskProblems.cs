@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using InferenceService.Runtime.Inference;
 using InferenceService.Runtime.Pipelines;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -8,9 +9,18 @@ namespace InferenceService.Apis;
 /// <summary>problem+json answers of the task endpoints: every refusal says what was wrong and, for limits, what the limit is.</summary>
 internal static class TaskProblems
 {
-    /// <summary>Maps the exceptions pre-processing, the runner and body reading throw for the client; anything else propagates (500).</summary>
-    public static bool TryCreate(Exception exception, [NotNullWhen(true)] out ProblemHttpResult? problem)
+    /// <summary>
+    /// Maps the exceptions pre-processing, the runner and body reading throw for the client; anything else propagates
+    /// (500). A refusal worth retrying (shutting down, queue full, breaker open) also sets Retry-After on the response.
+    /// </summary>
+    public static bool TryCreate(Exception exception, HttpResponse response, [NotNullWhen(true)] out ProblemHttpResult? problem)
     {
+        ArgumentNullException.ThrowIfNull(response);
+        if (exception is InferenceException { RetryAfterSeconds: { } retry })
+        {
+            response.Headers.RetryAfter = retry.ToString(CultureInfo.InvariantCulture);
+        }
+
         problem = exception switch
         {
             PipelineException e => Problem(StatusOf(e.Kind), e.Message),

@@ -34,7 +34,7 @@ public static class TextApi
 
     private static Task<Results<Ok<TextEmbeddingsResponse>, ProblemHttpResult, ValidationProblem>> Embeddings(
         HttpRequest request, InferenceGateway gateway, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken) =>
-        TaskEndpoint.RunAsync(async () =>
+        TaskEndpoint.RunAsync(request.HttpContext.Response, async () =>
         {
             var limits = options.Value;
             using var ticket = gateway.AdmitPipeline<TextEmbedder>(TextEmbedder.ModelName, PipelineKinds.TextEmbedder, out var embedder);
@@ -45,7 +45,7 @@ public static class TextApi
 
     private static Task<Results<Ok<TextSimilarityResponse>, ProblemHttpResult, ValidationProblem>> Similarity(
         HttpRequest request, InferenceGateway gateway, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken) =>
-        TaskEndpoint.RunAsync(async () =>
+        TaskEndpoint.RunAsync(request.HttpContext.Response, async () =>
         {
             var limits = options.Value;
             using var ticket = gateway.AdmitPipeline<TextEmbedder>(TextEmbedder.ModelName, PipelineKinds.TextEmbedder, out var embedder);
@@ -65,7 +65,7 @@ public static class TextApi
 
     private static Task<Results<Ok<TextClassifyResponse>, ProblemHttpResult, ValidationProblem>> Classify(
         string model, HttpRequest request, InferenceGateway gateway, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken) =>
-        TaskEndpoint.RunAsync(async () =>
+        TaskEndpoint.RunAsync(request.HttpContext.Response, async () =>
         {
             var limits = options.Value;
             using var ticket = gateway.AdmitPipeline<TextClassifier>(model, PipelineKinds.TextClassifier, out var classifier);

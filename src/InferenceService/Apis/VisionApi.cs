@@ -32,7 +32,7 @@ public static class VisionApi
 
     private static Task<Results<Ok<VisionEmbeddingsResponse>, ProblemHttpResult, ValidationProblem>> Embeddings(
         HttpRequest request, InferenceGateway gateway, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken) =>
-        TaskEndpoint.RunAsync(async () =>
+        TaskEndpoint.RunAsync(request.HttpContext.Response, async () =>
         {
             var limits = options.Value;
             using var ticket = gateway.AdmitPipeline<ImageEmbedder>(ImageEmbedder.ModelName, PipelineKinds.ImageEmbedder, out var embedder);
@@ -43,7 +43,7 @@ public static class VisionApi
 
     private static Task<Results<Ok<VisionSimilarityResponse>, ProblemHttpResult, ValidationProblem>> Similarity(
         HttpRequest request, InferenceGateway gateway, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken) =>
-        TaskEndpoint.RunAsync(async () =>
+        TaskEndpoint.RunAsync(request.HttpContext.Response, async () =>
         {
             using var ticket = gateway.AdmitPipeline<ImageEmbedder>(ImageEmbedder.ModelName, PipelineKinds.ImageEmbedder, out var embedder);
             var uploads = await ImageUpload.ReadAsync(request, options.Value.MaxImageBytes, 2, "similarity compares two images", allowRaw: false, cancellationToken).ConfigureAwait(false);
@@ -58,7 +58,7 @@ public static class VisionApi
 
     private static Task<Results<Ok<VisionClassifyResponse>, ProblemHttpResult, ValidationProblem>> Classify(
         string model, HttpRequest request, InferenceGateway gateway, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken, string? k = null) =>
-        TaskEndpoint.RunAsync(async () =>
+        TaskEndpoint.RunAsync(request.HttpContext.Response, async () =>
         {
             var limits = options.Value;
             var count = TaskQuery.K(k, 5, limits);

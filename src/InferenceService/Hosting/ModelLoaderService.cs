@@ -6,23 +6,49 @@ namespace InferenceService.Hosting;
 /// <summary>
 /// Validates every model config before the server starts (a bad config stops start-up with the file, field and
 /// expected value), loads and warms the models in the background so liveness answers at once, polls the repository
-/// in poll mode, and drains at shutdown: readiness false and new requests refused first, in-flight ones finish.
+/// in poll mode, and shuts down as Triton does: readiness false and new inference refused at once, listeners open for
+/// the shutdown delay, then a bounded wait for the requests in flight.
 /// </summary>
-internal sealed partial class ModelLoaderService(ModelManager manager, IOptions<ModelRepositoryOptions> options, TimeProvider timeProvider, ILogger<ModelLoaderService> logger) : BackgroundService
+/// <remarks>
+/// The shutdown runs in <see cref="StoppingAsync"/>: the host calls it on every lifecycle service before any
+/// <c>StopAsync</c>, and the web server (registered after this service, so stopped before it) stops accepting and
+/// waits for its own requests in its <c>StopAsync</c>. Draining there would find the listeners closed and nothing
+/// left in flight.
+/// </remarks>
+internal sealed partial class ModelLoaderService(ModelManager manager, IOptions<ModelRepositoryOptions> options, TimeProvider timeProvider, ILogger<ModelLoaderService> logger)
+    : BackgroundService, IHostedLifecycleService
 {
+    /// <summary>What the host's shutdown must allow beyond the delay and the drain: the web server's stop and disposal.</summary>
+    public static readonly TimeSpan ShutdownMargin = TimeSpan.FromSeconds(5);
+
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         manager.Discover();
         return base.StartAsync(cancellationToken);
     }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StoppingAsync(CancellationToken cancellationToken)
     {
-        // Hosted services stop in reverse order of registration, so the web server (registered first) still serves
-        // while this drains: probes see "not ready", new inference gets 503, accepted requests complete.
+        var delay = TimeSpan.FromSeconds(options.Value.ShutdownDelaySeconds);
+        manager.BeginDrain();
+        LogShutdownDelay(delay.TotalSeconds);
+        try
+        {
+            await Task.Delay(delay, timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host's shutdown timeout ran out first; the drain below then reports what is left without waiting.
+        }
+
         await manager.DrainAsync(TimeSpan.FromSeconds(options.Value.DrainTimeoutSeconds), cancellationToken).ConfigureAwait(false);
-        await base.StopAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -52,6 +78,9 @@ internal sealed partial class ModelLoaderService(ModelManager manager, IOptions<
             // Shutting down.
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Shutdown delay: listeners stay open for {Seconds} s before the drain")]
+    private partial void LogShutdownDelay(double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Repository poll failed: {Reason}")]
     private partial void LogPollFailed(string reason);

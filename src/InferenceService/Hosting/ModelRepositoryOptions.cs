@@ -25,7 +25,14 @@ public sealed class ModelRepositoryOptions
     [Range(0.05, 3600)]
     public double PollIntervalSeconds { get; set; } = 5;
 
-    /// <summary>At shutdown: how long in-flight and queued requests may take to finish.</summary>
+    /// <summary>
+    /// At shutdown, before draining: how long the listeners keep accepting while readiness answers 503 and new
+    /// inference is refused, so that load balancers see the pod unready and route elsewhere before connections fail.
+    /// </summary>
+    [Range(0, 3600)]
+    public double ShutdownDelaySeconds { get; set; }
+
+    /// <summary>At shutdown, after the delay: how long in-flight and queued requests may take to finish.</summary>
     [Range(0, 3600)]
     public double DrainTimeoutSeconds { get; set; } = 30;
 }

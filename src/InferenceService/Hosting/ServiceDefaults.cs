@@ -39,8 +39,9 @@ public static class ServiceDefaults
         services.AddSingleton<ModelManager>();
         services.AddSingleton<InferenceGateway>();
         services.AddHostedService<ModelLoaderService>();
+        // The host cancels the stop after this: it must outlast the shutdown delay and the drain.
         services.AddOptions<HostOptions>().Configure<IOptions<ModelRepositoryOptions>>((host, repository) =>
-            host.ShutdownTimeout = TimeSpan.FromSeconds(repository.Value.DrainTimeoutSeconds + 5));
+            host.ShutdownTimeout = TimeSpan.FromSeconds(repository.Value.ShutdownDelaySeconds + repository.Value.DrainTimeoutSeconds) + ModelLoaderService.ShutdownMargin);
 
         services.AddHealthChecks()
             .AddCheck<ModelsReadyHealthCheck>("models", tags: [HealthTags.Ready])

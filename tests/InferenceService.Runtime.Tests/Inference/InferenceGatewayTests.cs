@@ -61,6 +61,23 @@ public sealed class InferenceGatewayTests
     }
 
     [Fact]
+    public void ActiveRequests_VersionUnloadedWhileLeased_StillCountedUntilTheRequestEnds()
+    {
+        // A drain waits on this count: a request on a version that a swap or unload took out of the registry is
+        // still running, and the version is disposed only after it.
+        var (gateway, _) = Serve();
+        var ticket = gateway.Admit(new AdmissionRequest("adder"));
+        var entry = gateway.Registry.Models["adder"];
+        gateway.Registry.Publish(new ModelEntry("adder", entry.Directory, entry.Config, [], [], entry.Fingerprint, "unloaded"));
+        ticket.Model.Retire("unloaded");
+
+        var during = gateway.Registry.ActiveRequests;
+        ticket.Dispose();
+
+        Assert.Equal((1, 0), (during, gateway.Registry.ActiveRequests));
+    }
+
+    [Fact]
     public async Task Submit_BodyParameters_ReplaceAdmissionOnesAndReachTheRunner()
     {
         var (gateway, runner) = Serve();

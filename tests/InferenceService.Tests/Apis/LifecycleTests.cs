@@ -1,5 +1,9 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Grpc.Core;
+using Grpc.Net.Client;
+using InferenceService.Grpc;
 using InferenceService.Hosting;
 using InferenceService.Runtime.Inference;
 using InferenceService.Runtime.Pipelines;
@@ -213,7 +217,7 @@ public sealed class LifecycleTests
         await WaitUntilAsync(() => Task.FromResult(service.Models.ActiveRequests == 6), "all requests to be queued");
 
         var loader = service.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<ModelLoaderService>().Single();
-        var stopping = loader.StopAsync(CancellationToken.None);
+        var stopping = loader.StoppingAsync(CancellationToken.None);
         using var ready = await client.GetAsync("/health/ready");
         var (_, lateStatus) = await InferAsync(client);
         var (late, _) = await V2Json.PostAsync(client, "/v2/models/adder/infer", V2Json.Request(V2Json.Tensor("x", "FP32", [1, 4], new float[4])));
@@ -225,5 +229,57 @@ public sealed class LifecycleTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, lateStatus);
         Assert.Contains("shutting down", late["error"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(0, service.Models.ActiveRequests);
+    }
+
+    [Fact]
+    public async Task Draining_Probes_ReadinessFalseLivenessTrue()
+    {
+        using var service = Service("none");
+        AdderModel.Publish(service.RepositoryPath, "adder", 1, AdderModel.Build(1));
+        var client = await service.StartAsync();
+        using var channel = GrpcChannel.ForAddress(service.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = service.Server.CreateHandler() });
+        var grpc = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+
+        service.Services.GetRequiredService<ModelManager>().BeginDrain();
+        using var ready = await client.GetAsync("/health/ready");
+        using var v2Ready = await client.GetAsync("/v2/health/ready");
+        using var live = await client.GetAsync("/health/live");
+        using var v2Live = await client.GetAsync("/v2/health/live");
+        var grpcReady = await grpc.ServerReadyAsync(new ServerReadyRequest());
+        var grpcLive = await grpc.ServerLiveAsync(new ServerLiveRequest());
+
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, HttpStatusCode.ServiceUnavailable), (ready.StatusCode, v2Ready.StatusCode));
+        Assert.Contains("shutting down", await v2Ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (live.StatusCode, v2Live.StatusCode));
+        Assert.Equal((false, true), (grpcReady.Ready, grpcLive.Live));
+    }
+
+    [Fact]
+    public async Task Draining_NewInferenceOnEachApiFamily_RefusedInItsShapeWithRetryAfter()
+    {
+        using var service = Service("none");
+        AdderModel.Publish(service.RepositoryPath, "adder", 1, AdderModel.Build(1));
+        service.AddRealModel("recommender", "rec");
+        var client = await service.StartAsync();
+        using var channel = GrpcChannel.ForAddress(service.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = service.Server.CreateHandler() });
+        var grpc = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+        var grpcRequest = new ModelInferRequest { ModelName = "adder" };
+        grpcRequest.Inputs.Add(new ModelInferRequest.Types.InferInputTensor { Name = "x", Datatype = "FP32", Shape = { 1, 4 }, Contents = new InferTensorContents { Fp32Contents = { 0f, 0f, 0f, 0f } } });
+
+        service.Services.GetRequiredService<ModelManager>().BeginDrain();
+        using var v2 = await client.PostAsJsonAsync("/v2/models/adder/infer", V2Json.Request(V2Json.Tensor("x", "FP32", [1, 4], new float[4])));
+        using var task = await client.GetAsync("/v1/recommendations/rec/users/1");
+        var rpc = await Assert.ThrowsAsync<RpcException>(async () => await grpc.ModelInferAsync(grpcRequest));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, v2.StatusCode);
+        Assert.Equal("1", v2.Headers.RetryAfter?.ToString());
+        Assert.Contains("shutting down", JsonNode.Parse(await v2.Content.ReadAsStringAsync())!["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, task.StatusCode);
+        Assert.Equal("application/problem+json", task.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("1", task.Headers.RetryAfter?.ToString());
+        Assert.Contains("shutting down", JsonNode.Parse(await task.Content.ReadAsStringAsync())!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(StatusCode.Unavailable, rpc.StatusCode);
+        Assert.Contains("shutting down", rpc.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal("1000", rpc.Trailers.GetValue("grpc-retry-pushback-ms"));
     }
 }

@@ -47,6 +47,23 @@ public sealed class ModelRepositoryOptionsTests
         Assert.Contains("ModelRepository:ControlMode must be none, explicit or poll.", result.FailureMessage, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Bind_NoShutdownDelay_Zero()
+    {
+        var options = Bind("Path", "models");
+
+        Assert.Equal(0, options.ShutdownDelaySeconds);
+    }
+
+    [Fact]
+    public void Validate_NegativeShutdownDelay_FailsNamingTheSettingAndItsRange()
+    {
+        var result = new ModelRepositoryOptionsValidator().Validate(null, Bind("ShutdownDelaySeconds", "-1"));
+
+        Assert.True(result.Failed);
+        Assert.Contains("ShutdownDelaySeconds must be between 0 and 3600", result.FailureMessage, StringComparison.Ordinal);
+    }
+
     private static ModelRepositoryOptions Bind(string key, string value)
     {
         var configuration = new ConfigurationBuilder()

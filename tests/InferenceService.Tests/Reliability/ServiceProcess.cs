@@ -84,6 +84,22 @@ internal sealed partial class ServiceProcess : IDisposable
         }
     }
 
+    /// <summary>Sends SIGTERM, as <c>docker stop</c> and the kubelet do (<see cref="Process.Kill()"/> would be SIGKILL).</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
+    /// <summary>Waits for the process to end (and its output to be read); returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancel.Token);
+        return _process.ExitCode;
+    }
+
     /// <summary>Resident set size from /proc (Linux), in bytes.</summary>
     public long ResidentBytes()
     {
