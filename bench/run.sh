@@ -5,6 +5,7 @@
 #   bench/run.sh --quick    2 s per load point (~2 min), for development
 #   bench/run.sh micro [--quick] [--filter '*']   BenchmarkDotNet micro-benchmarks of the hot path
 #   bench/run.sh latency [--quick]   open-loop load sweep, static knobs vs latency_target_ms (bench/latency.sh)
+#   bench/run.sh overload [--quick]  512 connections against a saturated model: refusal and admitted latencies (bench/overload.sh)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -23,6 +24,11 @@ fi
 if [[ "${1:-}" == "latency" ]]; then
   shift
   exec "$ROOT/bench/latency.sh" "$@"
+fi
+
+if [[ "${1:-}" == "overload" ]]; then
+  shift
+  exec "$ROOT/bench/overload.sh" "$@"
 fi
 
 QUICK=false

@@ -8,6 +8,7 @@ return args.FirstOrDefault() switch
     "nobatch" => RepositoryCopies.WithoutBatching(BenchArgs.Parse(args[1..])),
     "variant" => RepositoryCopies.Variant(BenchArgs.Parse(args[1..])),
     "sweep" => await LatencySweep.RunAsync(BenchArgs.Parse(args[1..])),
+    "overload" => await Overload.RunAsync(BenchArgs.Parse(args[1..])),
     "latency-report" => LatencyReport.Write(BenchArgs.Parse(args[1..])),
     "report" => Report.Write(BenchArgs.Parse(args[1..])),
     "micro" => MicroBenchmarks.Run(args[1..]),
@@ -25,6 +26,8 @@ static int Usage()
                InferenceService.Bench sweep --base URL --model SERVED_NAME --workload TEXT --label TEXT --kind static|target
                    --body FILE --content-type TYPE [--raw-binary] --capacity RPS --fractions F,F,... --seconds S
                    [--warmup S] [--max-in-flight N] --out FILE
+               InferenceService.Bench overload --base URL --model SERVED_NAME --body FILE --content-type TYPE [--raw-binary]
+                   --connections N --seconds S --out FILE
                InferenceService.Bench latency-report --run DIR --out DIR [--target-ms MS] [--readme FILE]
                InferenceService.Bench micro [--quick] [BenchmarkDotNet args]
         bench/run.sh drives all of these; see bench/README.md.

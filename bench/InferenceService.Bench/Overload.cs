@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+
+namespace InferenceService.Bench;
+
+/// <summary>
+/// Closed-loop load from many connections at once (each sends its next request as soon as its last is answered, or
+/// after the Retry-After of a refusal, as a well-behaved client does; --ignore-retry-after resends at once), with
+/// latencies kept per status: how fast refusals come and how the admitted requests fare while the model runs flat out.
+/// </summary>
+internal static class Overload
+{
+    public static async Task<int> RunAsync(BenchArgs args)
+    {
+        var connections = (int)args.Number("connections", 512);
+        var duration = TimeSpan.FromSeconds(args.Number("seconds", 10));
+        var url = new Uri(new Uri(args.Get("base")), $"/v2/models/{args.Get("model")}/infer");
+        var honorRetryAfter = args.Find("ignore-retry-after") != "true";
+        var request = new OpenLoopRequest(url, File.ReadAllBytes(args.Get("body")), args.Get("content-type"), args.Find("raw-binary") == "true");
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
+        using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(60) };
+
+        var samples = new List<(int Status, double Ms)>[connections];
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, connections).Select(async c =>
+        {
+            var mine = samples[c] = [];
+            while (clock.Elapsed < duration)
+            {
+                var sent = Stopwatch.GetTimestamp();
+                int status;
+                TimeSpan? retryAfter = null;
+                try
+                {
+                    using var message = request.Create();
+                    using var response = await client.SendAsync(message, HttpCompletionOption.ResponseContentRead).ConfigureAwait(false);
+                    status = (int)response.StatusCode;
+                    retryAfter = honorRetryAfter ? response.Headers.RetryAfter?.Delta : null;
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+                {
+                    status = 0;
+                }
+
+                mine.Add((status, Stopwatch.GetElapsedTime(sent).TotalMilliseconds));
+                if (retryAfter is { } wait && duration - clock.Elapsed is { } left && left > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait < left ? wait : left).ConfigureAwait(false);
+                }
+            }
+        })).ConfigureAwait(false);
+        var elapsed = clock.Elapsed.TotalSeconds;
+
+        var all = samples.SelectMany(s => s).ToList();
+        var result = new OverloadResult(
+            args.Get("model"),
+            connections,
+            elapsed,
+            Summary(all, (int)HttpStatusCode.OK, elapsed),
+            Summary(all, (int)HttpStatusCode.ServiceUnavailable, elapsed),
+            all.Count(s => s.Status is not (200 or 503)));
+        await File.WriteAllTextAsync(args.Get("out"), JsonSerializer.Serialize(result, Json.Options)).ConfigureAwait(false);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"   {result.Model} c={connections}: 200 {result.Admitted.Count} ({result.Admitted.PerSecond:F1}/s, p50 {result.Admitted.P50Ms:F1} ms, p99 {result.Admitted.P99Ms:F1} ms); 503 {result.Refused.Count} (p50 {result.Refused.P50Ms:F1} ms, p99 {result.Refused.P99Ms:F1} ms); other {result.Other}"));
+        return 0;
+    }
+
+    private static StatusSummary Summary(List<(int Status, double Ms)> all, int status, double seconds)
+    {
+        var ms = all.Where(s => s.Status == status).Select(s => s.Ms).Order().ToArray();
+        double? Rank(double q) => ms.Length == 0 ? null : ms[Math.Max(0, (int)Math.Ceiling(q * ms.Length) - 1)];
+        return new StatusSummary(ms.Length, ms.Length / seconds, Rank(0.50), Rank(0.99));
+    }
+}
+
+internal sealed record StatusSummary(int Count, double PerSecond, double? P50Ms, double? P99Ms);
+
+internal sealed record OverloadResult(string Model, int Connections, double Seconds, StatusSummary Admitted, StatusSummary Refused, int Other);
