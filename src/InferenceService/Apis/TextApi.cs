@@ -1,7 +1,7 @@
 using System.Globalization;
 using InferenceService.Hosting;
-using InferenceService.Runtime.Pipelines;
 using InferenceService.Runtime.Inference;
+using InferenceService.Runtime.Pipelines;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -37,8 +37,8 @@ public static class TextApi
         TaskEndpoint.RunAsync(request.HttpContext.Response, async () =>
         {
             var limits = options.Value;
-            using var ticket = gateway.AdmitPipeline<TextEmbedder>(TextEmbedder.ModelName, PipelineKinds.TextEmbedder, out var embedder);
-            var body = await TaskJson.ReadAsync<TextEmbeddingsRequest>(request, limits.MaxTextBodyBytes, cancellationToken).ConfigureAwait(false);
+            var (ticket, embedder, body) = await AdmitEmbedderAsync<TextEmbeddingsRequest>(request, gateway, limits, cancellationToken).ConfigureAwait(false);
+            using var held = ticket;
             var embeddings = await embedder.EmbedAsync(gateway, ticket, TextLimits.Require("texts", body.Texts, limits), limits.MaxTokens, cancellationToken).ConfigureAwait(false);
             return new TextEmbeddingsResponse(ticket.Model.Name, embedder.Width, embeddings.Select((e, i) => new TextEmbeddingItem(i, e.Vector, e.Tokens, e.Truncated)).ToList());
         });
@@ -48,8 +48,8 @@ public static class TextApi
         TaskEndpoint.RunAsync(request.HttpContext.Response, async () =>
         {
             var limits = options.Value;
-            using var ticket = gateway.AdmitPipeline<TextEmbedder>(TextEmbedder.ModelName, PipelineKinds.TextEmbedder, out var embedder);
-            var body = await TaskJson.ReadAsync<TextSimilarityRequest>(request, limits.MaxTextBodyBytes, cancellationToken).ConfigureAwait(false);
+            var (ticket, embedder, body) = await AdmitEmbedderAsync<TextSimilarityRequest>(request, gateway, limits, cancellationToken).ConfigureAwait(false);
+            using var held = ticket;
             var query = TextLimits.Require("query", body.Query, limits);
             var candidates = TextLimits.Require("candidates", body.Candidates, limits);
 
@@ -80,4 +80,21 @@ public static class TextApi
                 result.Tokens,
                 result.Truncated);
         });
+
+    /// <summary>Admits the sentence embedder before the body is read, then reads the body; the ticket is the caller's to dispose.</summary>
+    private static async Task<(InferenceTicket Ticket, TextEmbedder Embedder, T Body)> AdmitEmbedderAsync<T>(
+        HttpRequest request, InferenceGateway gateway, TaskLimitsOptions limits, CancellationToken cancellationToken)
+        where T : class
+    {
+        var ticket = gateway.AdmitPipeline<TextEmbedder>(TextEmbedder.ModelName, PipelineKinds.TextEmbedder, out var embedder);
+        try
+        {
+            return (ticket, embedder, await TaskJson.ReadAsync<T>(request, limits.MaxTextBodyBytes, cancellationToken).ConfigureAwait(false));
+        }
+        catch
+        {
+            ticket.Dispose();
+            throw;
+        }
+    }
 }

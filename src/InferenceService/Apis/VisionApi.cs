@@ -1,7 +1,7 @@
 using System.Globalization;
 using InferenceService.Hosting;
-using InferenceService.Runtime.Pipelines;
 using InferenceService.Runtime.Inference;
+using InferenceService.Runtime.Pipelines;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
