@@ -1,4 +1,5 @@
 using InferenceService.Runtime.Sessions;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntime;
 
 namespace InferenceService.Runtime.Tests.Sessions;
@@ -13,7 +14,7 @@ public sealed class ExecutionProviderCatalogTests
     public void Configure_CpuFirst_ReturnsCpuWithoutTryingCuda()
     {
         var log = new RecordingLogger<ExecutionProviderCatalog>();
-        var catalog = new ExecutionProviderCatalog(log);
+        var catalog = new ExecutionProviderCatalog(new OnnxRuntimeEnvironment(NullLoggerFactory.Instance), log);
         using var options = new SessionOptions();
 
         var provider = catalog.Configure(options, [ExecutionProviderCatalog.Cpu, ExecutionProviderCatalog.Cuda], "m");
@@ -26,7 +27,7 @@ public sealed class ExecutionProviderCatalogTests
     [Fact]
     public void Configure_CudaThenCpu_ReturnsCudaOrCpuWithTheReasonCudaFailed()
     {
-        var catalog = new ExecutionProviderCatalog(new RecordingLogger<ExecutionProviderCatalog>());
+        var catalog = new ExecutionProviderCatalog(new OnnxRuntimeEnvironment(NullLoggerFactory.Instance), new RecordingLogger<ExecutionProviderCatalog>());
         using var options = new SessionOptions();
 
         var provider = catalog.Configure(options, [ExecutionProviderCatalog.Cuda, ExecutionProviderCatalog.Cpu], "m");
@@ -39,7 +40,7 @@ public sealed class ExecutionProviderCatalogTests
     [Fact]
     public void Configure_CudaOnlyListed_FallsBackToCpuWhenCudaFails()
     {
-        var catalog = new ExecutionProviderCatalog(new RecordingLogger<ExecutionProviderCatalog>());
+        var catalog = new ExecutionProviderCatalog(new OnnxRuntimeEnvironment(NullLoggerFactory.Instance), new RecordingLogger<ExecutionProviderCatalog>());
         using var options = new SessionOptions();
 
         var provider = catalog.Configure(options, [ExecutionProviderCatalog.Cuda], "m");
@@ -51,7 +52,7 @@ public sealed class ExecutionProviderCatalogTests
     public void Configure_SecondModelAfterCudaFailed_LogsTheFailureOnlyOnce()
     {
         var log = new RecordingLogger<ExecutionProviderCatalog>();
-        var catalog = new ExecutionProviderCatalog(log);
+        var catalog = new ExecutionProviderCatalog(new OnnxRuntimeEnvironment(NullLoggerFactory.Instance), log);
         using var first = new SessionOptions();
         using var second = new SessionOptions();
 
