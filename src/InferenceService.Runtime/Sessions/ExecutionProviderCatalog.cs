@@ -54,6 +54,19 @@ public sealed partial class ExecutionProviderCatalog(OnnxRuntimeEnvironment envi
         return Cpu;
     }
 
+    /// <summary>
+    /// Why the providers listed ahead of <paramref name="chosen"/> are not used ("cuda unavailable: libcublasLt.so.13
+    /// not found"), or null when <paramref name="chosen"/> is the first one listed.
+    /// </summary>
+    public string? WhyNotPreferred(IReadOnlyList<string> preference, string chosen)
+    {
+        ArgumentNullException.ThrowIfNull(preference);
+        var skipped = preference.TakeWhile(p => p != chosen)
+            .Select(p => _failures.TryGetValue(p, out var reason) ? $"{p} unavailable: {reason}" : $"{p} not used")
+            .ToList();
+        return skipped.Count == 0 ? null : string.Join("; ", skipped);
+    }
+
     private static void Append(SessionOptions options, string provider)
     {
         switch (provider)

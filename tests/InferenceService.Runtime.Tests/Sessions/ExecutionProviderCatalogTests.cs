@@ -64,4 +64,29 @@ public sealed class ExecutionProviderCatalogTests
         Assert.Equal(expected, log.Messages.Count);
         Assert.All(log.Messages, m => Assert.Contains("model a", m, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void WhyNotPreferred_ChosenIsFirstListed_ReturnsNull()
+    {
+        var catalog = new ExecutionProviderCatalog(new OnnxRuntimeEnvironment(NullLoggerFactory.Instance), new RecordingLogger<ExecutionProviderCatalog>());
+
+        var why = catalog.WhyNotPreferred([ExecutionProviderCatalog.Cpu, ExecutionProviderCatalog.Cuda], ExecutionProviderCatalog.Cpu);
+
+        Assert.Null(why);
+    }
+
+    [Fact]
+    public void WhyNotPreferred_CudaFailedBeforeCpu_NamesCudaWithItsReason()
+    {
+        var catalog = new ExecutionProviderCatalog(new OnnxRuntimeEnvironment(NullLoggerFactory.Instance), new RecordingLogger<ExecutionProviderCatalog>());
+        using var options = new SessionOptions();
+        var preference = new[] { ExecutionProviderCatalog.Cuda, ExecutionProviderCatalog.Cpu };
+        var provider = catalog.Configure(options, preference, "m");
+
+        var why = catalog.WhyNotPreferred(preference, provider);
+
+        // No CUDA: "cuda unavailable: <reason>". CUDA present: it is the first choice, nothing to explain.
+        var expected = catalog.Failures.TryGetValue(ExecutionProviderCatalog.Cuda, out var reason) ? "cuda unavailable: " + reason : null;
+        Assert.Equal(expected, why);
+    }
 }
