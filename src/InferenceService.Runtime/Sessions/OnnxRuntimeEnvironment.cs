@@ -98,14 +98,15 @@ public sealed partial class OnnxRuntimeEnvironment : IDisposable
 
     private static void Forward(IntPtr param, OrtLoggingLevel severity, string category, string logId, string codeLocation, string message)
     {
-        // Called from native code: an exception escaping here would end the process.
+        // Called from native code: an exception escaping here would end the process. The logger throws when the host's
+        // logging shut down before its sessions were released (ObjectDisposedException), or when a provider failed
+        // (AggregateException); either way there is nowhere left to report it.
         try
         {
             _current?.Receive(severity, logId, codeLocation, message);
         }
-        catch (ObjectDisposedException)
+        catch (Exception e) when (e is ObjectDisposedException or AggregateException)
         {
-            // The host's logging shut down before its sessions were released; nothing left to write to.
         }
     }
 
