@@ -19,7 +19,8 @@ internal static class RawThroughput
     {
         var models = args.Get("models");
         var seconds = args.Number("seconds", 3);
-        var factory = new SessionPoolFactory(new ExecutionProviderCatalog(NullLogger<ExecutionProviderCatalog>.Instance));
+        using var environment = new OnnxRuntimeEnvironment(NullLoggerFactory.Instance);
+        var factory = new SessionPoolFactory(new ExecutionProviderCatalog(environment, NullLogger<ExecutionProviderCatalog>.Instance));
         var results = new List<RawModelResult>();
         foreach (var workload in Workloads.Raw)
         {

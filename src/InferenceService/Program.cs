@@ -19,8 +19,7 @@ app.MapRepositoryApi();
 app.MapVisionApi();
 app.MapTextApi();
 app.MapRecommendationsApi();
-app.Run();
-return 0;
+return app.RunService();
 
 /// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

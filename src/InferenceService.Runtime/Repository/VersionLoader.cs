@@ -45,7 +45,7 @@ internal sealed partial class VersionLoader(
             var metrics = new ModelMetrics(meters, version.Name, version.Version, pool.ExecutionProvider);
             var runner = ModelRunnerFactory.Create(metrics, version.Config, pool, runnerServices, timeProvider, loggerFactory);
             version.MarkReady(pool, runner, new VersionServices(pipeline, metrics, ranges));
-            LogLoaded(version.Name, version.Version, pool.ExecutionProvider, pool.InstanceCount, pool.IntraOpThreads, timeProvider.GetElapsedTime(started).TotalMilliseconds);
+            LogLoaded(version.Name, version.Version, pool.ExecutionProvider, pool.ProviderFallback ?? "as configured", pool.InstanceCount, pool.IntraOpThreads, timeProvider.GetElapsedTime(started).TotalMilliseconds);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -79,8 +79,8 @@ internal sealed partial class VersionLoader(
         return sessionPools.Create(version.Name, modelPath, version.Config);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Model {Model} version {Version} ready on {Provider} ({Instances} instance(s) x {Threads} intra-op thread(s)) in {Milliseconds:F0} ms")]
-    private partial void LogLoaded(string model, long version, string provider, int instances, int threads, double milliseconds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {Model} version {Version} ready on {Provider} ({ProviderReason}): {Instances} instance(s) x {Threads} intra-op thread(s), loaded in {Milliseconds:F0} ms")]
+    private partial void LogLoaded(string model, long version, string provider, string providerReason, int instances, int threads, double milliseconds);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Model {Model} version {Version} failed to load: {Reason}")]
     private partial void LogLoadFailed(string model, long version, string reason);

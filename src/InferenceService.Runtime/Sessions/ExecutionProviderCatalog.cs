@@ -7,8 +7,9 @@ namespace InferenceService.Runtime.Sessions;
 /// <summary>
 /// Appends the configured execution providers to session options, in order, CPU always last. A provider that
 /// cannot load (no CUDA 13 on this machine) is logged once with its reason and not tried again in this process.
+/// Taking the <see cref="OnnxRuntimeEnvironment"/> makes sure it exists before the first session options do.
 /// </summary>
-public sealed partial class ExecutionProviderCatalog(ILogger<ExecutionProviderCatalog> logger)
+public sealed partial class ExecutionProviderCatalog(OnnxRuntimeEnvironment environment, ILogger<ExecutionProviderCatalog> logger)
 {
     public const string Cpu = "cpu";
     public const string Cuda = "cuda";
@@ -41,14 +42,29 @@ public sealed partial class ExecutionProviderCatalog(ILogger<ExecutionProviderCa
             }
             catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
             {
-                if (_failures.TryAdd(provider, e.Message))
+                // ONNX Runtime's exception says only that the library failed to load; its log said which file was missing.
+                var reason = environment.ProviderLoadFailure(provider) ?? e.Message;
+                if (_failures.TryAdd(provider, reason))
                 {
-                    LogProviderUnavailable(provider, modelName, e.Message);
+                    LogProviderUnavailable(provider, reason, modelName);
                 }
             }
         }
 
         return Cpu;
+    }
+
+    /// <summary>
+    /// Why the providers listed ahead of <paramref name="chosen"/> are not used ("cuda unavailable: libcublasLt.so.13
+    /// not found"), or null when <paramref name="chosen"/> is the first one listed.
+    /// </summary>
+    public string? WhyNotPreferred(IReadOnlyList<string> preference, string chosen)
+    {
+        ArgumentNullException.ThrowIfNull(preference);
+        var skipped = preference.TakeWhile(p => p != chosen)
+            .Select(p => _failures.TryGetValue(p, out var reason) ? $"{p} unavailable: {reason}" : $"{p} not used")
+            .ToList();
+        return skipped.Count == 0 ? null : string.Join("; ", skipped);
     }
 
     private static void Append(SessionOptions options, string provider)
@@ -63,6 +79,6 @@ public sealed partial class ExecutionProviderCatalog(ILogger<ExecutionProviderCa
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Execution provider {Provider} is unavailable (first tried for model {Model}); models fall back to the next provider. Reason: {Reason}")]
-    private partial void LogProviderUnavailable(string provider, string model, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Execution provider {Provider} is unavailable ({Reason}): models that list it run on the next provider listed (first tried for model {Model})")]
+    private partial void LogProviderUnavailable(string provider, string reason, string model);
 }

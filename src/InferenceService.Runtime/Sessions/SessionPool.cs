@@ -16,19 +16,23 @@ public sealed class SessionPool : IBatchExecutor, IDisposable
     private readonly SemaphoreSlim _available;
     private int _disposed;
 
-    internal SessionPool(InferenceSession[] sessions, string executionProvider, int intraOpThreads)
+    internal SessionPool(InferenceSession[] sessions, string executionProvider, int intraOpThreads, string? providerFallback = null)
     {
         _sessions = sessions;
         _free = new ConcurrentBag<InferenceSession>(sessions);
         _available = new SemaphoreSlim(sessions.Length, sessions.Length);
         ExecutionProvider = executionProvider;
         IntraOpThreads = intraOpThreads;
+        ProviderFallback = providerFallback;
     }
 
     public int InstanceCount => _sessions.Length;
 
     /// <summary>The execution provider the sessions actually run on.</summary>
     public string ExecutionProvider { get; }
+
+    /// <summary>Why the providers the config prefers to <see cref="ExecutionProvider"/> are not used; null when it is the first choice.</summary>
+    public string? ProviderFallback { get; }
 
     public int IntraOpThreads { get; }
 

@@ -39,7 +39,7 @@ public sealed class SessionPoolFactory(ExecutionProviderCatalog providers)
             throw;
         }
 
-        return new SessionPool(sessions, provider, threads);
+        return new SessionPool(sessions, provider, threads, providers.WhyNotPreferred(config.ExecutionProviders, provider));
     }
 
     private static GraphOptimizationLevel ParseLevel(string level) => level switch

@@ -16,28 +16,58 @@ internal static class KestrelEndpoints
 
     public static void Configure(WebHostBuilderContext context, KestrelServerOptions kestrel)
     {
-        var configuration = context.Configuration;
+        foreach (var endpoint in Read(context.Configuration))
+        {
+            Action<ListenOptions> configure = o => o.Protocols = endpoint.Protocols;
+            if (endpoint.IsAnyAddress)
+            {
+                kestrel.ListenAnyIP(endpoint.Port, configure);
+            }
+            else if (endpoint.IsLocalhost)
+            {
+                kestrel.ListenLocalhost(endpoint.Port, configure);
+            }
+            else
+            {
+                kestrel.Listen(IPAddress.Parse(endpoint.Host), endpoint.Port, configure);
+            }
+        }
+    }
+
+    /// <summary>The endpoints the configuration asks for, REST first, each with the setting that names it.</summary>
+    public static IReadOnlyList<ServiceEndpoint> Read(IConfiguration configuration)
+    {
+        var endpoints = new List<ServiceEndpoint>();
         var urls = configuration["urls"];
+        var setting = "--urls or ASPNETCORE_URLS";
         if (string.IsNullOrWhiteSpace(urls))
         {
-            urls = configuration["http_ports"] is { Length: > 0 } ports
-                ? string.Join(';', ports.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(p => $"http://*:{p.Trim()}"))
-                : DefaultHttpUrl;
+            if (configuration["http_ports"] is { Length: > 0 } ports)
+            {
+                urls = string.Join(';', ports.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(p => $"http://*:{p.Trim()}"));
+                setting = "ASPNETCORE_HTTP_PORTS";
+            }
+            else
+            {
+                urls = DefaultHttpUrl;
+            }
         }
 
         foreach (var url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            Listen(kestrel, url, HttpProtocols.Http1);
+            endpoints.Add(Parse(url, HttpProtocols.Http1, setting));
         }
 
         var grpc = configuration["Grpc:Url"] ?? DefaultGrpcUrl;
         if (!string.IsNullOrWhiteSpace(grpc))
         {
-            Listen(kestrel, grpc, HttpProtocols.Http2);
+            endpoints.Add(Parse(grpc, HttpProtocols.Http2, "Grpc:Url (Grpc__Url)"));
         }
+
+        return endpoints;
     }
 
-    private static void Listen(KestrelServerOptions kestrel, string url, HttpProtocols protocols)
+    private static ServiceEndpoint Parse(string url, HttpProtocols protocols, string setting)
     {
         // "http://*:8000" and "http://+:8000" are not valid URIs for Uri; read host and port by hand.
         var rest = url["http://".Length..].TrimEnd('/');
@@ -49,18 +79,6 @@ internal static class KestrelEndpoints
         var colon = rest.LastIndexOf(':');
         var host = colon > 0 ? rest[..colon].Trim('[', ']') : rest;
         var port = colon > 0 ? int.Parse(rest[(colon + 1)..], CultureInfo.InvariantCulture) : 80;
-        Action<ListenOptions> configure = o => o.Protocols = protocols;
-        if (host is "*" or "+" or "0.0.0.0")
-        {
-            kestrel.ListenAnyIP(port, configure);
-        }
-        else if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
-        {
-            kestrel.ListenLocalhost(port, configure);
-        }
-        else
-        {
-            kestrel.Listen(IPAddress.Parse(host), port, configure);
-        }
+        return new ServiceEndpoint(url, host, port, protocols, setting);
     }
 }

@@ -8,6 +8,7 @@ namespace InferenceService.Hosting;
 /// expected value), loads and warms the models in the background so liveness answers at once, polls the repository
 /// in poll mode, and shuts down as Triton does: readiness false and new inference refused at once, listeners open for
 /// the shutdown delay, then a bounded wait for the requests in flight.
+/// Because "Application started" comes before the models are ready, the log says so, and says when they are.
 /// </summary>
 /// <remarks>
 /// The shutdown runs in <see cref="StoppingAsync"/>: the host calls it on every lifecycle service before any
@@ -15,7 +16,7 @@ namespace InferenceService.Hosting;
 /// waits for its own requests in its <c>StopAsync</c>. Draining there would find the listeners closed and nothing
 /// left in flight.
 /// </remarks>
-internal sealed partial class ModelLoaderService(ModelManager manager, IOptions<ModelRepositoryOptions> options, TimeProvider timeProvider, ILogger<ModelLoaderService> logger)
+internal sealed partial class ModelLoaderService(ModelManager manager, ModelRegistry registry, IOptions<ModelRepositoryOptions> options, TimeProvider timeProvider, ILogger<ModelLoaderService> logger)
     : BackgroundService, IHostedLifecycleService
 {
     /// <summary>What the host's shutdown must allow beyond the delay and the drain: the web server's stop and disposal.</summary>
@@ -24,6 +25,7 @@ internal sealed partial class ModelLoaderService(ModelManager manager, IOptions<
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         manager.Discover();
+        LogLoading(registry.Models.Count);
         return base.StartAsync(cancellationToken);
     }
 
@@ -52,7 +54,9 @@ internal sealed partial class ModelLoaderService(ModelManager manager, IOptions<
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var started = timeProvider.GetTimestamp();
         await manager.LoadAllAsync(stoppingToken).ConfigureAwait(false);
+        LogStartupOutcome(timeProvider.GetElapsedTime(started));
         if (options.Value.ControlMode != ModelControlMode.Poll)
         {
             return;
@@ -81,6 +85,29 @@ internal sealed partial class ModelLoaderService(ModelManager manager, IOptions<
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Shutdown delay: listeners stay open for {Seconds} s before the drain")]
     private partial void LogShutdownDelay(double seconds);
+
+    private void LogStartupOutcome(TimeSpan elapsed)
+    {
+        var models = registry.Models.Values.Where(m => !m.IsUnloaded).ToList();
+        var notReady = models.Where(m => m.Versions.Count == 0 || m.Versions.Any(v => v.State != ModelState.Ready)).Select(m => m.Name).Order(StringComparer.Ordinal).ToList();
+        if (notReady.Count == 0)
+        {
+            LogAllReady(models.Count, elapsed.TotalSeconds);
+        }
+        else
+        {
+            LogSomeNotReady(models.Count - notReady.Count, models.Count, elapsed.TotalSeconds, string.Join(", ", notReady));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Loading {Count} model(s) in the background: /health/live answers now, /health/ready turns 200 when they are ready")]
+    private partial void LogLoading(int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "All {Count} model(s) ready in {Seconds:F1} s")]
+    private partial void LogAllReady(int count, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Ready} of {Count} model(s) ready in {Seconds:F1} s; not ready: {NotReady} (the reasons are logged above and in /health/ready)")]
+    private partial void LogSomeNotReady(int ready, int count, double seconds, string notReady);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Repository poll failed: {Reason}")]
     private partial void LogPollFailed(string reason);

@@ -24,6 +24,7 @@ public static class ServiceDefaults
         services.AddSingleton<IValidateOptions<TaskLimitsOptions>, TaskLimitsOptionsValidator>();
 
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<OnnxRuntimeEnvironment>();
         services.AddSingleton<ExecutionProviderCatalog>();
         services.AddSingleton<SessionPoolFactory>();
         services.AddSingleton<ModelProvisioner>();

@@ -10,7 +10,7 @@ public sealed class MiniLmBatchingTests
     public async Task Stress_RealMiniLm_EveryAnswerEqualsUnbatchedAndBatchesForm()
     {
         var config = RepoModels.Config("minilm") with { ExecutionProviders = ["cpu"] };
-        var factory = new SessionPoolFactory(new ExecutionProviderCatalog(NullLogger<ExecutionProviderCatalog>.Instance));
+        var factory = new SessionPoolFactory(new ExecutionProviderCatalog(new OnnxRuntimeEnvironment(NullLoggerFactory.Instance), NullLogger<ExecutionProviderCatalog>.Instance));
         using var pool = factory.Create("minilm", RepoModels.OnnxPath("minilm"), config);
 
         var report = await BatchingStressHarness.RunAsync(pool, config, new StressOptions

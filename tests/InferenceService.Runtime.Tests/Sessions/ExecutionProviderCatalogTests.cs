@@ -1,4 +1,5 @@
 using InferenceService.Runtime.Sessions;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntime;
 
 namespace InferenceService.Runtime.Tests.Sessions;
@@ -13,7 +14,7 @@ public sealed class ExecutionProviderCatalogTests
     public void Configure_CpuFirst_ReturnsCpuWithoutTryingCuda()
     {
         var log = new RecordingLogger<ExecutionProviderCatalog>();
-        var catalog = new ExecutionProviderCatalog(log);
+        var catalog = new ExecutionProviderCatalog(new OnnxRuntimeEnvironment(NullLoggerFactory.Instance), log);
         using var options = new SessionOptions();
 
         var provider = catalog.Configure(options, [ExecutionProviderCatalog.Cpu, ExecutionProviderCatalog.Cuda], "m");
@@ -26,7 +27,7 @@ public sealed class ExecutionProviderCatalogTests
     [Fact]
     public void Configure_CudaThenCpu_ReturnsCudaOrCpuWithTheReasonCudaFailed()
     {
-        var catalog = new ExecutionProviderCatalog(new RecordingLogger<ExecutionProviderCatalog>());
+        var catalog = new ExecutionProviderCatalog(new OnnxRuntimeEnvironment(NullLoggerFactory.Instance), new RecordingLogger<ExecutionProviderCatalog>());
         using var options = new SessionOptions();
 
         var provider = catalog.Configure(options, [ExecutionProviderCatalog.Cuda, ExecutionProviderCatalog.Cpu], "m");
@@ -39,7 +40,7 @@ public sealed class ExecutionProviderCatalogTests
     [Fact]
     public void Configure_CudaOnlyListed_FallsBackToCpuWhenCudaFails()
     {
-        var catalog = new ExecutionProviderCatalog(new RecordingLogger<ExecutionProviderCatalog>());
+        var catalog = new ExecutionProviderCatalog(new OnnxRuntimeEnvironment(NullLoggerFactory.Instance), new RecordingLogger<ExecutionProviderCatalog>());
         using var options = new SessionOptions();
 
         var provider = catalog.Configure(options, [ExecutionProviderCatalog.Cuda], "m");
@@ -51,7 +52,7 @@ public sealed class ExecutionProviderCatalogTests
     public void Configure_SecondModelAfterCudaFailed_LogsTheFailureOnlyOnce()
     {
         var log = new RecordingLogger<ExecutionProviderCatalog>();
-        var catalog = new ExecutionProviderCatalog(log);
+        var catalog = new ExecutionProviderCatalog(new OnnxRuntimeEnvironment(NullLoggerFactory.Instance), log);
         using var first = new SessionOptions();
         using var second = new SessionOptions();
 
@@ -62,5 +63,30 @@ public sealed class ExecutionProviderCatalogTests
         var expected = catalog.Failures.ContainsKey(ExecutionProviderCatalog.Cuda) ? 1 : 0;
         Assert.Equal(expected, log.Messages.Count);
         Assert.All(log.Messages, m => Assert.Contains("model a", m, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void WhyNotPreferred_ChosenIsFirstListed_ReturnsNull()
+    {
+        var catalog = new ExecutionProviderCatalog(new OnnxRuntimeEnvironment(NullLoggerFactory.Instance), new RecordingLogger<ExecutionProviderCatalog>());
+
+        var why = catalog.WhyNotPreferred([ExecutionProviderCatalog.Cpu, ExecutionProviderCatalog.Cuda], ExecutionProviderCatalog.Cpu);
+
+        Assert.Null(why);
+    }
+
+    [Fact]
+    public void WhyNotPreferred_CudaFailedBeforeCpu_NamesCudaWithItsReason()
+    {
+        var catalog = new ExecutionProviderCatalog(new OnnxRuntimeEnvironment(NullLoggerFactory.Instance), new RecordingLogger<ExecutionProviderCatalog>());
+        using var options = new SessionOptions();
+        var preference = new[] { ExecutionProviderCatalog.Cuda, ExecutionProviderCatalog.Cpu };
+        var provider = catalog.Configure(options, preference, "m");
+
+        var why = catalog.WhyNotPreferred(preference, provider);
+
+        // No CUDA: "cuda unavailable: <reason>". CUDA present: it is the first choice, nothing to explain.
+        var expected = catalog.Failures.TryGetValue(ExecutionProviderCatalog.Cuda, out var reason) ? "cuda unavailable: " + reason : null;
+        Assert.Equal(expected, why);
     }
 }

@@ -21,7 +21,7 @@ internal sealed class ModelFolder : IDisposable
 
     public string ConfigPath => Path.Combine(_temp.Path, ModelConfigLoader.ConfigFileName);
 
-    public ExecutionProviderCatalog Providers { get; } = new(NullLogger<ExecutionProviderCatalog>.Instance);
+    public ExecutionProviderCatalog Providers { get; } = new(new OnnxRuntimeEnvironment(NullLoggerFactory.Instance), NullLogger<ExecutionProviderCatalog>.Instance);
 
     public SessionPool Open(ModelConfig config) => new SessionPoolFactory(Providers).Create("tiny", ModelPath, config);
 
