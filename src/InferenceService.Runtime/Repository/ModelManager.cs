@@ -42,7 +42,7 @@ public sealed partial class ModelManager : IAsyncDisposable
         _timeProvider = timeProvider;
         _logger = loggerFactory.CreateLogger<ModelManager>();
         _scanner = new RepositoryScanner(settings);
-        _loader = new VersionLoader(sessionPools, runnerServices ?? ModelRunnerServices.None, meters, timeProvider, loggerFactory);
+        _loader = new VersionLoader(sessionPools, provisioner, runnerServices ?? ModelRunnerServices.None, meters, timeProvider, loggerFactory);
     }
 
     public string RepositoryPath => _settings.Path;

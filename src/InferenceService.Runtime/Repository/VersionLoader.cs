@@ -16,6 +16,7 @@ namespace InferenceService.Runtime.Repository;
 /// </summary>
 internal sealed partial class VersionLoader(
     SessionPoolFactory sessionPools,
+    ModelProvisioner provisioner,
     ModelRunnerServices runnerServices,
     InferenceMeters meters,
     TimeProvider timeProvider,
@@ -70,7 +71,7 @@ internal sealed partial class VersionLoader(
             throw new FileNotFoundException($"{modelPath} not found.{hint}");
         }
 
-        if (!ModelProvisioner.IsProvisioned(modelDir))
+        if (!provisioner.IsProvisioned(modelDir))
         {
             throw new InvalidDataException($"{modelPath} does not match the sha256 in {ModelProvisioner.ManifestFileName}: the file is corrupt. Delete it and run `dotnet build` to provision it again.");
         }

@@ -22,6 +22,11 @@ internal sealed partial class ResilientRunner : IModelRunner, IModelStatistics, 
     private readonly ResiliencePipeline _pipeline;
     private readonly ILogger _logger;
     private readonly CircuitBreakerStateProvider _circuit = new();
+    private readonly TimeProvider _timeProvider;
+
+    // When the open breaker will let a trial through: Polly moves to half-open only when a request reaches it, so
+    // admission must stop refusing by then.
+    private long _openUntil;
 
     public ResilientRunner(IModelRunner inner, string model, ExecutionPolicy policy, TimeProvider timeProvider, ILogger logger)
     {
@@ -29,6 +34,7 @@ internal sealed partial class ResilientRunner : IModelRunner, IModelStatistics, 
         _model = model;
         _policy = policy;
         _logger = logger;
+        _timeProvider = timeProvider;
         var builder = new ResiliencePipelineBuilder { TimeProvider = timeProvider };
         if (policy.CircuitBreakerEnabled)
         {
@@ -44,6 +50,7 @@ internal sealed partial class ResilientRunner : IModelRunner, IModelStatistics, 
                     .Handle<TimeoutRejectedException>(),
                 OnOpened = args =>
                 {
+                    Volatile.Write(ref _openUntil, timeProvider.GetTimestamp() + (long)(args.BreakDuration.TotalSeconds * timeProvider.TimestampFrequency));
                     LogOpened(model, args.BreakDuration.TotalSeconds, args.Outcome.Exception?.Message ?? "failures");
                     return ValueTask.CompletedTask;
                 },
@@ -96,7 +103,7 @@ internal sealed partial class ResilientRunner : IModelRunner, IModelStatistics, 
     public int QueueDepth => ((IModelStatistics)_inner).QueueDepth;
 
     /// <summary>An open breaker refuses before the request is read; otherwise the inner runner decides.</summary>
-    public InferenceException? CheckAdmission(TimeSpan? timeout) => _circuit.CircuitState == CircuitState.Open
+    public InferenceException? CheckAdmission(TimeSpan? timeout) => _circuit.CircuitState == CircuitState.Open && _timeProvider.GetTimestamp() < Volatile.Read(ref _openUntil)
         ? new InferenceException(InferenceErrorKind.Unavailable, $"Model '{_model}' keeps failing: its circuit breaker is open; retry later.")
         {
             RetryAfterSeconds = Math.Max(1, (int)Math.Ceiling(_policy.BreakDuration.TotalSeconds)),

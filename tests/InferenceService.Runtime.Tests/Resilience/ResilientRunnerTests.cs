@@ -34,6 +34,23 @@ public sealed class ResilientRunnerTests
     }
 
     [Fact]
+    public async Task CheckAdmission_BreakerOpen_RefusesUntilTheBreakDurationThenLetsTheTrialThrough()
+    {
+        var time = new FakeTimeProvider();
+        var inner = new ScriptedRunner { Failing = true };
+        await using var runner = new ResilientRunner(inner, "m", Policy, time, NullLogger.Instance);
+        await Assert.ThrowsAsync<InferenceException>(() => runner.InferAsync(ScriptedRunner.Request, default));
+        await Assert.ThrowsAsync<InferenceException>(() => runner.InferAsync(ScriptedRunner.Request, default));
+
+        var refused = runner.CheckAdmission(timeout: null);
+        time.Advance(Policy.BreakDuration);
+        var afterBreak = runner.CheckAdmission(timeout: null);
+
+        Assert.Equal((InferenceErrorKind.Unavailable, 10), (refused?.Kind, refused?.RetryAfterSeconds));
+        Assert.Null(afterBreak);
+    }
+
+    [Fact]
     public async Task InferAsync_AfterBreakDuration_TrialSucceedsAndClosesTheBreaker()
     {
         var time = new FakeTimeProvider();

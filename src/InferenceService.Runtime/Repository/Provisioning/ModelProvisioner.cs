@@ -10,6 +10,9 @@ namespace InferenceService.Runtime.Repository.Provisioning;
 /// </summary>
 public sealed partial class ModelProvisioner(ILogger<ModelProvisioner> logger)
 {
+    // Start-up provisions and then loads: without this, each ~100 MB weight file would be hashed twice.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long Length, DateTime Written, string Sha256)> _verified = new(StringComparer.Ordinal);
+
     public const string ManifestFileName = "provision.json";
     private const long ProvisionedVersion = 1;
 
@@ -30,7 +33,7 @@ public sealed partial class ModelProvisioner(ILogger<ModelProvisioner> logger)
     }
 
     /// <summary>True when every file of every manifest in the repository is present with its sha256.</summary>
-    public static bool IsProvisioned(string modelDir)
+    public bool IsProvisioned(string modelDir)
     {
         var manifestPath = Path.Combine(modelDir, ManifestFileName);
         if (!File.Exists(manifestPath))
@@ -118,11 +121,9 @@ public sealed partial class ModelProvisioner(ILogger<ModelProvisioner> logger)
         return pending.Count;
     }
 
-    // Start-up provisions and then loads: without this, each ~100 MB weight file would be hashed twice.
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long Length, DateTime Written, string Sha256)> Verified = new(StringComparer.Ordinal);
 
     /// <summary>True when the file has the hash; a file unchanged (size, write time) since it was last hashed is not read again.</summary>
-    private static bool HasHash(string path, string sha256)
+    private bool HasHash(string path, string sha256)
     {
         var info = new FileInfo(path);
         if (!info.Exists)
@@ -131,10 +132,10 @@ public sealed partial class ModelProvisioner(ILogger<ModelProvisioner> logger)
         }
 
         var key = Path.GetFullPath(path);
-        if (!Verified.TryGetValue(key, out var seen) || seen.Length != info.Length || seen.Written != info.LastWriteTimeUtc)
+        if (!_verified.TryGetValue(key, out var seen) || seen.Length != info.Length || seen.Written != info.LastWriteTimeUtc)
         {
             seen = (info.Length, info.LastWriteTimeUtc, Sha256Of(path));
-            Verified[key] = seen;
+            _verified[key] = seen;
         }
 
         return seen.Sha256.Equals(sha256, StringComparison.OrdinalIgnoreCase);

@@ -39,7 +39,7 @@ public sealed class ModelProvisionerTests : IDisposable
         Assert.Equal(1, first);
         Assert.Equal(0, second);
         Assert.Equal(Content, File.ReadAllText(Path.Combine(Repo, "m", "1", "model.onnx")));
-        Assert.True(ModelProvisioner.IsProvisioned(Path.Combine(Repo, "m")));
+        Assert.True(_provisioner.IsProvisioned(Path.Combine(Repo, "m")));
     }
 
     [Fact]
@@ -47,7 +47,7 @@ public sealed class ModelProvisionerTests : IDisposable
     {
         Arrange(Sha(Content), Sha(Content));
         _temp.Write("models/m/1/model.onnx", "corrupt");
-        Assert.False(ModelProvisioner.IsProvisioned(Path.Combine(Repo, "m")));
+        Assert.False(_provisioner.IsProvisioned(Path.Combine(Repo, "m")));
 
         var written = _provisioner.ProvisionAll(Repo, Packages);
 
