@@ -60,10 +60,11 @@ internal static class Overload
             elapsed,
             Summary(all, (int)HttpStatusCode.OK, elapsed),
             Summary(all, (int)HttpStatusCode.ServiceUnavailable, elapsed),
-            all.Count(s => s.Status is not (200 or 503)));
+            all.Count(s => s.Status is not (200 or 503)),
+            all.Where(s => s.Status is not (200 or 503)).GroupBy(s => s.Status == 0 ? "connection error" : s.Status.ToString(CultureInfo.InvariantCulture)).ToDictionary(g => g.Key, g => g.Count()));
         await File.WriteAllTextAsync(args.Get("out"), JsonSerializer.Serialize(result, Json.Options)).ConfigureAwait(false);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"   {result.Model} c={connections}: 200 {result.Admitted.Count} ({result.Admitted.PerSecond:F1}/s, p50 {result.Admitted.P50Ms:F1} ms, p99 {result.Admitted.P99Ms:F1} ms); 503 {result.Refused.Count} (p50 {result.Refused.P50Ms:F1} ms, p99 {result.Refused.P99Ms:F1} ms); other {result.Other}"));
+            $"   {result.Model} c={connections}: 200 {result.Admitted.Count} ({result.Admitted.PerSecond:F1}/s, p50 {result.Admitted.P50Ms:F1} ms, p99 {result.Admitted.P99Ms:F1} ms); 503 {result.Refused.Count} (p50 {result.Refused.P50Ms:F1} ms, p99 {result.Refused.P99Ms:F1} ms); other {result.Other} ({string.Join(", ", result.OtherByStatus.Select(o => $"{o.Key}: {o.Value}"))})"));
         return 0;
     }
 
@@ -77,4 +78,4 @@ internal static class Overload
 
 internal sealed record StatusSummary(int Count, double PerSecond, double? P50Ms, double? P99Ms);
 
-internal sealed record OverloadResult(string Model, int Connections, double Seconds, StatusSummary Admitted, StatusSummary Refused, int Other);
+internal sealed record OverloadResult(string Model, int Connections, double Seconds, StatusSummary Admitted, StatusSummary Refused, int Other, Dictionary<string, int> OtherByStatus);

@@ -45,6 +45,9 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
 
     // Batches handed to the executor and not finished.
     private int _running;
+
+    // Requests in those batches, so admission can tell admitted requests still decoding from those already running.
+    private int _runningRequests;
     private int _disposed;
     private int _drainExpired;
 
@@ -114,10 +117,11 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
     public int QueueDepth => Volatile.Read(ref _queued);
 
     /// <summary>
-    /// Refuses before any work when the queue is full, or when the queue ahead would outlast the request's timeout
-    /// (with one priority level only: with several, a request may overtake the queue).
+    /// Refuses before any work when the queue is full, or when the requests ahead (queued, or admitted and still
+    /// decoding) would outlast the request's timeout (with one priority level only: with several, a request may
+    /// overtake them).
     /// </summary>
-    public InferenceException? CheckAdmission(TimeSpan? timeout)
+    public InferenceException? CheckAdmission(TimeSpan? timeout, int admitted = 0)
     {
         var queued = Volatile.Read(ref _queued);
         if (queued >= _model.QueueCapacity)
@@ -125,7 +129,8 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
             return BatcherErrors.QueueFull(_model.Name, _model.QueueCapacity);
         }
 
-        if (_model.PriorityLevels == 1 && queued > 0 && _model.ResolveTimeout(timeout) is { } limit && _drain.Wait(queued, _instanceCount) is { } wait && wait > limit)
+        var ahead = Math.Max(queued, admitted - Volatile.Read(ref _runningRequests));
+        if (_model.PriorityLevels == 1 && ahead > 0 && _model.ResolveTimeout(timeout) is { } limit && _drain.Wait(ahead, _instanceCount) is { } wait && wait > limit)
         {
             return BatcherErrors.ExpectedWait(_model.Name, wait, limit);
         }
@@ -363,6 +368,7 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
             if (batch.Count > 0)
             {
                 Interlocked.Increment(ref _running);
+                Interlocked.Add(ref _runningRequests, batch.Count);
                 _dispatched++;
                 _ = Task.Run(async () =>
                 {
@@ -372,6 +378,7 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
                     }
                     finally
                     {
+                        Interlocked.Add(ref _runningRequests, -batch.Count);
                         Interlocked.Decrement(ref _running);
                         _wake.Set();
                     }

@@ -54,7 +54,7 @@ internal sealed class CachingRunner(IModelRunner inner, ResponseCache cache, Mod
     /// <summary>The model's counters plus the cache's; as in Triton, <c>success</c> also counts the requests a hit answered.</summary>
     public int QueueDepth => ((IModelStatistics)inner).QueueDepth;
 
-    public InferenceException? CheckAdmission(TimeSpan? timeout) => (inner as IAdmissionCheck)?.CheckAdmission(timeout);
+    public InferenceException? CheckAdmission(TimeSpan? timeout, int admitted) => (inner as IAdmissionCheck)?.CheckAdmission(timeout, admitted);
 
     public ModelStatisticsSnapshot GetStatistics()
     {

@@ -4,5 +4,7 @@ namespace InferenceService.Runtime.Inference;
 public interface IAdmissionCheck
 {
     /// <summary>The refusal (503 with Retry-After) a request with <paramref name="timeout"/> would get now, or null.</summary>
-    InferenceException? CheckAdmission(TimeSpan? timeout);
+    /// <param name="admitted">Requests admitted to the version before this one and still held: those not queued yet are
+    /// still reading or decoding their bodies, and will queue ahead of it.</param>
+    InferenceException? CheckAdmission(TimeSpan? timeout, int admitted);
 }

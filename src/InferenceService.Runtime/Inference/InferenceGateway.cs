@@ -36,7 +36,7 @@ public sealed class InferenceGateway(ModelRegistry registry)
         {
             // Checked here too, so a request whose parameters are already known is refused before its body is read.
             var (_, timeout) = request.Parameters.Resolve(request.Model, lease.Version.Config);
-            if ((lease.Version.Runner as IAdmissionCheck)?.CheckAdmission(timeout) is { } refusal)
+            if ((lease.Version.Runner as IAdmissionCheck)?.CheckAdmission(timeout, lease.Version.ActiveLeases - 1) is { } refusal)
             {
                 lease.Version.Metrics?.Failure(refusal);
                 throw refusal;

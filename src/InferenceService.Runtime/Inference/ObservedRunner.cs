@@ -31,7 +31,7 @@ internal sealed class ObservedRunner(IModelRunner inner, ModelMetrics metrics, T
 
     public int QueueDepth => ((IModelStatistics)inner).QueueDepth;
 
-    public InferenceException? CheckAdmission(TimeSpan? timeout) => (inner as IAdmissionCheck)?.CheckAdmission(timeout);
+    public InferenceException? CheckAdmission(TimeSpan? timeout, int admitted) => (inner as IAdmissionCheck)?.CheckAdmission(timeout, admitted);
 
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 }

@@ -103,12 +103,12 @@ internal sealed partial class ResilientRunner : IModelRunner, IModelStatistics, 
     public int QueueDepth => ((IModelStatistics)_inner).QueueDepth;
 
     /// <summary>An open breaker refuses before the request is read; otherwise the inner runner decides.</summary>
-    public InferenceException? CheckAdmission(TimeSpan? timeout) => _circuit.CircuitState == CircuitState.Open && _timeProvider.GetTimestamp() < Volatile.Read(ref _openUntil)
+    public InferenceException? CheckAdmission(TimeSpan? timeout, int admitted) => _circuit.CircuitState == CircuitState.Open && _timeProvider.GetTimestamp() < Volatile.Read(ref _openUntil)
         ? new InferenceException(InferenceErrorKind.Unavailable, $"Model '{_model}' keeps failing: its circuit breaker is open; retry later.")
         {
             RetryAfterSeconds = Math.Max(1, (int)Math.Ceiling(_policy.BreakDuration.TotalSeconds)),
         }
-        : (_inner as IAdmissionCheck)?.CheckAdmission(timeout);
+        : (_inner as IAdmissionCheck)?.CheckAdmission(timeout, admitted);
 
     public ValueTask DisposeAsync() => _inner.DisposeAsync();
 

@@ -19,7 +19,7 @@ public sealed class DynamicBatcherAdmissionTests
         await executor.WaitForCallsAsync(1);
         var queued = new[] { batcher.InferAsync(TextModel.Request(2, 4), default), batcher.InferAsync(TextModel.Request(3, 4), default) };
 
-        var refusal = batcher.CheckAdmission(timeout: null);
+        var refusal = batcher.CheckAdmission(timeout: null, admitted: 0);
 
         Assert.NotNull(refusal);
         Assert.Equal(InferenceErrorKind.Unavailable, refusal.Kind);
@@ -27,7 +27,7 @@ public sealed class DynamicBatcherAdmissionTests
         Assert.Equal(1, refusal.RetryAfterSeconds);
         executor.Open();
         await Task.WhenAll([running, .. queued]).WaitAsync(Bound);
-        Assert.Null(batcher.CheckAdmission(timeout: null));
+        Assert.Null(batcher.CheckAdmission(timeout: null, admitted: 0));
     }
 
     [Fact]
@@ -49,8 +49,8 @@ public sealed class DynamicBatcherAdmissionTests
         var queued = Enumerable.Range(3, 5).Select(i => batcher.InferAsync(TextModel.Request(i, 4), default)).ToList();
 
         // Five queued at 100 ms each: about 500 ms ahead.
-        var refusal = batcher.CheckAdmission(TimeSpan.FromMilliseconds(300));
-        var admitted = batcher.CheckAdmission(TimeSpan.FromSeconds(2));
+        var refusal = batcher.CheckAdmission(TimeSpan.FromMilliseconds(300), admitted: 0);
+        var admitted = batcher.CheckAdmission(TimeSpan.FromSeconds(2), admitted: 0);
 
         Assert.NotNull(refusal);
         Assert.Equal(InferenceErrorKind.Unavailable, refusal.Kind);
@@ -58,6 +58,28 @@ public sealed class DynamicBatcherAdmissionTests
         Assert.Null(admitted);
         executor.Open();
         await Task.WhenAll([running, .. queued]).WaitAsync(Bound);
+    }
+
+    [Fact]
+    public async Task CheckAdmission_AdmittedRequestsStillDecoding_CountAheadOfTheNewOne()
+    {
+        var time = new FakeTimeProvider();
+        using var executor = new FakeTextExecutor();
+        executor.Hold();
+        await using var batcher = TextModel.Batcher(executor, time, new DynamicBatchingConfig(), maxBatchSize: 1);
+        var first = batcher.InferAsync(TextModel.Request(1, 4), default);
+        await executor.WaitForCallsAsync(1);
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        executor.Open();
+        await first.WaitAsync(Bound);
+
+        // Nothing queued, but six admitted requests (none running) are still reading their bodies: ~600 ms ahead.
+        var refusal = batcher.CheckAdmission(TimeSpan.FromMilliseconds(300), admitted: 6);
+        var admitted = batcher.CheckAdmission(TimeSpan.FromMilliseconds(300), admitted: 2);
+
+        Assert.NotNull(refusal);
+        Assert.Contains("about 600 ms", refusal.Message, StringComparison.Ordinal);
+        Assert.Null(admitted);
     }
 
     [Fact]
@@ -70,7 +92,7 @@ public sealed class DynamicBatcherAdmissionTests
         await executor.WaitForCallsAsync(1);
         var queued = batcher.InferAsync(TextModel.Request(2, 4), default);
 
-        Assert.Null(batcher.CheckAdmission(TimeSpan.FromMilliseconds(1)));
+        Assert.Null(batcher.CheckAdmission(TimeSpan.FromMilliseconds(1), admitted: 0));
         executor.Open();
         await Task.WhenAll(running, queued).WaitAsync(Bound);
     }

@@ -42,9 +42,9 @@ public sealed class ResilientRunnerTests
         await Assert.ThrowsAsync<InferenceException>(() => runner.InferAsync(ScriptedRunner.Request, default));
         await Assert.ThrowsAsync<InferenceException>(() => runner.InferAsync(ScriptedRunner.Request, default));
 
-        var refused = runner.CheckAdmission(timeout: null);
+        var refused = runner.CheckAdmission(timeout: null, admitted: 0);
         time.Advance(Policy.BreakDuration);
-        var afterBreak = runner.CheckAdmission(timeout: null);
+        var afterBreak = runner.CheckAdmission(timeout: null, admitted: 0);
 
         Assert.Equal((InferenceErrorKind.Unavailable, 10), (refused?.Kind, refused?.RetryAfterSeconds));
         Assert.Null(afterBreak);
