@@ -2,7 +2,8 @@
 # Overload with admission (run it as bench/run.sh overload [--quick]): ResNet18 (raw binary bodies, 602 KB) and MiniLM
 # seq 16 (V2 JSON), each with a queue timeout, first at a load that saturates the model (the baseline), then from 512
 # connections at once. The load generator shares the cores with the service, as in the other benches.
-# Clients wait a refusal's Retry-After before resending; one more MiniLM point resends at once (a refusal storm).
+# Clients wait a refusal's Retry-After before resending; one more MiniLM point resends at once (a refusal storm), and
+# one more ResNet18 point sends Expect: 100-continue (as curl does for large bodies: a refused body is never sent).
 # Prints one markdown table (refusal and admitted latencies, admitted throughput vs the baseline) and keeps the JSON.
 #   bench/run.sh overload            10 s per point (~2 min)
 #   bench/run.sh overload --quick    3 s per point, for development; noisy
@@ -43,6 +44,7 @@ echo "== ResNet18, raw binary"
 point resnet18-warmup resnet18 8 2 "$RUN/bodies/resnet18.bin" application/octet-stream --raw-binary >/dev/null
 point resnet18-baseline resnet18 16 "$SECONDS_PER_POINT" "$RUN/bodies/resnet18.bin" application/octet-stream --raw-binary
 point resnet18-overload resnet18 512 "$SECONDS_PER_POINT" "$RUN/bodies/resnet18.bin" application/octet-stream --raw-binary
+point resnet18-continue resnet18 512 "$SECONDS_PER_POINT" "$RUN/bodies/resnet18.bin" application/octet-stream "--raw-binary --expect-continue"
 echo "== MiniLM seq 16, V2 JSON"
 point minilm-warmup minilm 8 2 "$RUN/bodies/minilm16.json" application/json >/dev/null
 point minilm-baseline minilm 32 "$SECONDS_PER_POINT" "$RUN/bodies/minilm16.json" application/json
@@ -58,16 +60,16 @@ points, before, after, seconds = sys.argv[1:]
 def load(name): return json.load(open(os.path.join(points, name + ".json")))
 def ms(v): return "—" if v is None else f"{v:.1f}"
 print(f"\nOverload, {seconds} s per point; load average before {before}, after {after}\n")
-print("| model | connections | 200/s | 200 p50 / p99 ms | 503 count | 503 p50 / p99 ms | other | 200/s ÷ baseline |")
-print("|---|---|---|---|---|---|---|---|")
+print("| model | connections | 200/s | 200 p50 / p99 ms | 503 count | 503 p50 / p99 ms | other | 200/s ÷ baseline | in the model: request / queue mean ms |")
+print("|---|---|---|---|---|---|---|---|---|")
 for model in ("resnet18", "minilm"):
     base = load(f"{model}-baseline")
-    for kind in ("baseline", "overload", "storm"):
+    for kind in ("baseline", "overload", "continue", "storm"):
         if not os.path.exists(os.path.join(points, f"{model}-{kind}.json")):
             continue
         p = load(f"{model}-{kind}")
         a, r = p["admitted"], p["refused"]
         ratio = a["per_second"] / base["admitted"]["per_second"] if base["admitted"]["per_second"] else float("nan")
-        label = f"{p['connections']}" + (" (ignoring Retry-After)" if kind == "storm" else "")
-        print(f"| {model} | {label} | {a['per_second']:.1f} | {ms(a['p50_ms'])} / {ms(a['p99_ms'])} | {r['count']} | {ms(r['p50_ms'])} / {ms(r['p99_ms'])} | {p['other']} | {ratio:.2f} |")
+        label = f"{p['connections']}" + {"storm": " (ignoring Retry-After)", "continue": " (Expect: 100-continue)"}.get(kind, "")
+        print(f"| {model} | {label} | {a['per_second']:.1f} | {ms(a['p50_ms'])} / {ms(a['p99_ms'])} | {r['count']} | {ms(r['p50_ms'])} / {ms(r['p99_ms'])} | {p['other']} | {ratio:.2f} | {p['server']['success_mean_ms']:.1f} / {p['server']['queue_mean_ms']:.1f} |")
 PY

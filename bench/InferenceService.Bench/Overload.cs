@@ -7,7 +7,8 @@ namespace InferenceService.Bench;
 
 /// <summary>
 /// Closed-loop load from many connections at once (each sends its next request as soon as its last is answered, or
-/// after the Retry-After of a refusal, as a well-behaved client does; --ignore-retry-after resends at once), with
+/// after the Retry-After of a refusal, as a well-behaved client does; --ignore-retry-after resends at once; with
+/// --expect-continue it sends Expect: 100-continue, as curl does for large bodies, so a refused body is never sent), with
 /// latencies kept per status: how fast refusals come and how the admitted requests fare while the model runs flat out.
 /// </summary>
 internal static class Overload
@@ -18,10 +19,13 @@ internal static class Overload
         var duration = TimeSpan.FromSeconds(args.Number("seconds", 10));
         var url = new Uri(new Uri(args.Get("base")), $"/v2/models/{args.Get("model")}/infer");
         var honorRetryAfter = args.Find("ignore-retry-after") != "true";
+        var expectContinue = args.Find("expect-continue") == "true";
         var request = new OpenLoopRequest(url, File.ReadAllBytes(args.Get("body")), args.Get("content-type"), args.Find("raw-binary") == "true");
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
         using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(60) };
 
+        var statsUrl = new Uri(new Uri(args.Get("base")), $"/v2/models/{args.Get("model")}/stats");
+        var before = await ServerTimes.ReadAsync(client, statsUrl).ConfigureAwait(false);
         var samples = new List<(int Status, double Ms)>[connections];
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, connections).Select(async c =>
@@ -35,6 +39,7 @@ internal static class Overload
                 try
                 {
                     using var message = request.Create();
+                    message.Headers.ExpectContinue = expectContinue ? true : null;
                     using var response = await client.SendAsync(message, HttpCompletionOption.ResponseContentRead).ConfigureAwait(false);
                     status = (int)response.StatusCode;
                     retryAfter = honorRetryAfter ? response.Headers.RetryAfter?.Delta : null;
@@ -52,6 +57,7 @@ internal static class Overload
             }
         })).ConfigureAwait(false);
         var elapsed = clock.Elapsed.TotalSeconds;
+        var server = ServerTimes.Between(before, await ServerTimes.ReadAsync(client, statsUrl).ConfigureAwait(false));
 
         var all = samples.SelectMany(s => s).ToList();
         var result = new OverloadResult(
@@ -61,10 +67,11 @@ internal static class Overload
             Summary(all, (int)HttpStatusCode.OK, elapsed),
             Summary(all, (int)HttpStatusCode.ServiceUnavailable, elapsed),
             all.Count(s => s.Status is not (200 or 503)),
-            all.Where(s => s.Status is not (200 or 503)).GroupBy(s => s.Status == 0 ? "connection error" : s.Status.ToString(CultureInfo.InvariantCulture)).ToDictionary(g => g.Key, g => g.Count()));
+            all.Where(s => s.Status is not (200 or 503)).GroupBy(s => s.Status == 0 ? "connection error" : s.Status.ToString(CultureInfo.InvariantCulture)).ToDictionary(g => g.Key, g => g.Count()),
+            server);
         await File.WriteAllTextAsync(args.Get("out"), JsonSerializer.Serialize(result, Json.Options)).ConfigureAwait(false);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"   {result.Model} c={connections}: 200 {result.Admitted.Count} ({result.Admitted.PerSecond:F1}/s, p50 {result.Admitted.P50Ms:F1} ms, p99 {result.Admitted.P99Ms:F1} ms); 503 {result.Refused.Count} (p50 {result.Refused.P50Ms:F1} ms, p99 {result.Refused.P99Ms:F1} ms); other {result.Other} ({string.Join(", ", result.OtherByStatus.Select(o => $"{o.Key}: {o.Value}"))})"));
+            $"   {result.Model} c={connections}: 200 {result.Admitted.Count} ({result.Admitted.PerSecond:F1}/s, p50 {result.Admitted.P50Ms:F1} ms, p99 {result.Admitted.P99Ms:F1} ms); 503 {result.Refused.Count} (p50 {result.Refused.P50Ms:F1} ms, p99 {result.Refused.P99Ms:F1} ms); other {result.Other} ({string.Join(", ", result.OtherByStatus.Select(o => $"{o.Key}: {o.Value}"))}); in the model: queue {server.QueueMeanMs:F1} ms, request {server.SuccessMeanMs:F1} ms (means)"));
         return 0;
     }
 
@@ -78,4 +85,27 @@ internal static class Overload
 
 internal sealed record StatusSummary(int Count, double PerSecond, double? P50Ms, double? P99Ms);
 
-internal sealed record OverloadResult(string Model, int Connections, double Seconds, StatusSummary Admitted, StatusSummary Refused, int Other, Dictionary<string, int> OtherByStatus);
+internal sealed record OverloadResult(string Model, int Connections, double Seconds, StatusSummary Admitted, StatusSummary Refused, int Other, Dictionary<string, int> OtherByStatus, ServerTimes Server);
+
+/// <summary>The model's own mean times over a point, from Triton's cumulative statistics: what the service spent, without the HTTP stack and the client.</summary>
+internal sealed record ServerTimes(double SuccessMeanMs, double QueueMeanMs, long SuccessCount, long SuccessNs, long QueueCount, long QueueNs)
+{
+    public static async Task<ServerTimes> ReadAsync(HttpClient client, Uri url)
+    {
+        using var document = JsonDocument.Parse(await client.GetStringAsync(url).ConfigureAwait(false));
+        var stats = document.RootElement.GetProperty("model_stats")[0].GetProperty("inference_stats");
+        var success = stats.GetProperty("success");
+        var queue = stats.GetProperty("queue");
+        return new ServerTimes(0, 0, success.GetProperty("count").GetInt64(), success.GetProperty("ns").GetInt64(), queue.GetProperty("count").GetInt64(), queue.GetProperty("ns").GetInt64());
+    }
+
+    public static ServerTimes Between(ServerTimes before, ServerTimes after)
+    {
+        var successCount = after.SuccessCount - before.SuccessCount;
+        var queueCount = after.QueueCount - before.QueueCount;
+        return new ServerTimes(
+            successCount > 0 ? (after.SuccessNs - before.SuccessNs) / 1e6 / successCount : double.NaN,
+            queueCount > 0 ? (after.QueueNs - before.QueueNs) / 1e6 / queueCount : double.NaN,
+            successCount, after.SuccessNs - before.SuccessNs, queueCount, after.QueueNs - before.QueueNs);
+    }
+}

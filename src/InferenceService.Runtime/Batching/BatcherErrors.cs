@@ -15,7 +15,7 @@ internal static class BatcherErrors
         };
 
     public static InferenceException ExpectedWait(string model, TimeSpan wait, TimeSpan timeout) =>
-        new(InferenceErrorKind.Unavailable, $"model '{model}': the queue ahead would take about {wait.TotalMilliseconds:F0} ms, beyond this request's timeout of {timeout.TotalMilliseconds:F0} ms; retry later.")
+        new(InferenceErrorKind.Unavailable, $"model '{model}': an answer would take about {wait.TotalMilliseconds:F0} ms with the requests ahead, beyond this request's timeout of {timeout.TotalMilliseconds:F0} ms; retry later.")
         {
             RetryAfterSeconds = Math.Max(RetryAfterSeconds, (int)Math.Ceiling((wait - timeout).TotalSeconds)),
         };
