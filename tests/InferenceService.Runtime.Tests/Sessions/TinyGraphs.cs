@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using InferenceService.Runtime.Tensors;
+using InferenceService.Tests.Shared;
 using Onnx;
 
 namespace InferenceService.Runtime.Tests.Sessions;
@@ -19,7 +20,7 @@ internal static class TinyGraphs
         var one = new TensorProto { Name = "one", DataType = (int)TensorProto.Types.DataType.Float };
         one.FloatData.Add(1f);
         graph.Initializer.Add(one);
-        graph.Node.Add(Node("Add", ["x", "one"], "y"));
+        graph.Node.Add(OnnxNodes.Node("Add", ["x", "one"], "y"));
         return Serialize(graph);
     }
 
@@ -29,7 +30,7 @@ internal static class TinyGraphs
         var graph = new GraphProto { Name = "identity" };
         graph.Input.Add(Value("in", OnnxType(type), -1));
         graph.Output.Add(Value("out", OnnxType(type), -1));
-        graph.Node.Add(Node("Identity", ["in"], "out"));
+        graph.Node.Add(OnnxNodes.Node("Identity", ["in"], "out"));
         return Serialize(graph);
     }
 
@@ -46,7 +47,7 @@ internal static class TinyGraphs
         shape.Dims.Add(2);
         shape.Int64Data.Add([2, 2]);
         graph.Initializer.Add(shape);
-        graph.Node.Add(Node("Reshape", ["x", "shape"], "y"));
+        graph.Node.Add(OnnxNodes.Node("Reshape", ["x", "shape"], "y"));
         return Serialize(graph);
     }
 
@@ -56,7 +57,7 @@ internal static class TinyGraphs
         var graph = new GraphProto { Name = "cast" };
         graph.Input.Add(Value("x", TensorProto.Types.DataType.Float, -1));
         graph.Output.Add(Value("y", TensorProto.Types.DataType.Float16, -1));
-        graph.Node.Add(Node("Cast", ["x"], "y", new AttributeProto { Name = "to", Type = AttributeProto.Types.AttributeType.Int, I = (int)TensorProto.Types.DataType.Float16 }));
+        graph.Node.Add(OnnxNodes.Node("Cast", ["x"], "y", new AttributeProto { Name = "to", Type = AttributeProto.Types.AttributeType.Int, I = (int)TensorProto.Types.DataType.Float16 }));
         return Serialize(graph);
     }
 
@@ -79,21 +80,7 @@ internal static class TinyGraphs
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
     };
 
-    private static byte[] Serialize(GraphProto graph)
-    {
-        var model = new ModelProto { IrVersion = 8, ProducerName = "InferenceService.Runtime.Tests", Graph = graph };
-        model.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = 17 });
-        return model.ToByteArray();
-    }
-
-    private static NodeProto Node(string op, string[] inputs, string output, params AttributeProto[] attributes)
-    {
-        var node = new NodeProto { OpType = op, Name = output };
-        node.Input.Add(inputs);
-        node.Output.Add(output);
-        node.Attribute.Add(attributes);
-        return node;
-    }
+    private static byte[] Serialize(GraphProto graph) => OnnxNodes.Serialize(graph, "InferenceService.Runtime.Tests");
 
     private static ValueInfoProto Value(string name, TensorProto.Types.DataType type, params long[] dims)
     {

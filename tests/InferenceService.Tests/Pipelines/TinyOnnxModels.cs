@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using InferenceService.Tests.Shared;
 using Onnx;
 
 namespace InferenceService.Tests.Pipelines;
@@ -27,11 +28,11 @@ internal static class TinyOnnxModels
         var x = input;
         if (itemDims.Length > 1)
         {
-            graph.Node.Add(Node("Flatten", [input], "flat", new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 1 }));
+            graph.Node.Add(OnnxNodes.Node("Flatten", [input], "flat", new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 1 }));
             x = "flat";
         }
 
-        graph.Node.Add(Node("Gemm", [x, "W", "B"], output));
+        graph.Node.Add(OnnxNodes.Node("Gemm", [x, "W", "B"], output));
         return Serialize(graph);
     }
 
@@ -52,28 +53,14 @@ internal static class TinyOnnxModels
         shape.Dims.Add(2);
         shape.Int64Data.Add([-1, items]);
         graph.Initializer.Add(shape);
-        graph.Node.Add(Node("Gather", ["users", "user_ids"], "user_rows"));
-        graph.Node.Add(Node("Reshape", ["user_rows", "rows"], "user_scores"));
-        graph.Node.Add(Node("Gather", ["items", "item_ids"], "item_rows"));
-        graph.Node.Add(Node("Reshape", ["item_rows", "rows"], "item_scores"));
+        graph.Node.Add(OnnxNodes.Node("Gather", ["users", "user_ids"], "user_rows"));
+        graph.Node.Add(OnnxNodes.Node("Reshape", ["user_rows", "rows"], "user_scores"));
+        graph.Node.Add(OnnxNodes.Node("Gather", ["items", "item_ids"], "item_rows"));
+        graph.Node.Add(OnnxNodes.Node("Reshape", ["item_rows", "rows"], "item_scores"));
         return Serialize(graph);
     }
 
-    private static byte[] Serialize(GraphProto graph)
-    {
-        var model = new ModelProto { IrVersion = 8, ProducerName = "InferenceService.Tests", Graph = graph };
-        model.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = 17 });
-        return model.ToByteArray();
-    }
-
-    private static NodeProto Node(string op, string[] inputs, string output, params AttributeProto[] attributes)
-    {
-        var node = new NodeProto { OpType = op, Name = output };
-        node.Input.Add(inputs);
-        node.Output.Add(output);
-        node.Attribute.Add(attributes);
-        return node;
-    }
+    private static byte[] Serialize(GraphProto graph) => OnnxNodes.Serialize(graph, "InferenceService.Tests");
 
     private static ValueInfoProto Value(string name, TensorProto.Types.DataType type, params long[] itemDims)
     {
