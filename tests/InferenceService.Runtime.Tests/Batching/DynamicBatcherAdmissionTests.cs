@@ -33,17 +33,8 @@ public sealed class DynamicBatcherAdmissionTests
     [Fact]
     public async Task CheckAdmission_QueueAheadOutlastsTheTimeout_RefusedWhileALongerTimeoutIsAdmitted()
     {
-        var time = new FakeTimeProvider();
         using var executor = new FakeTextExecutor();
-        executor.Hold();
-        await using var batcher = TextModel.Batcher(executor, time, new DynamicBatchingConfig(), maxBatchSize: 1);
-
-        // One measured batch: 100 ms for one request.
-        var first = batcher.InferAsync(TextModel.Request(1, 4), default);
-        await executor.WaitForCallsAsync(1);
-        time.Advance(TimeSpan.FromMilliseconds(100));
-        executor.Release();
-        await first.WaitAsync(Bound);
+        await using var batcher = await MeasuredAsync(executor);
         var running = batcher.InferAsync(TextModel.Request(2, 4), default);
         await executor.WaitForCallsAsync(2);
         var queued = Enumerable.Range(3, 5).Select(i => batcher.InferAsync(TextModel.Request(i, 4), default)).ToList();
@@ -63,15 +54,8 @@ public sealed class DynamicBatcherAdmissionTests
     [Fact]
     public async Task CheckAdmission_AdmittedRequestsStillDecoding_CountAheadOfTheNewOne()
     {
-        var time = new FakeTimeProvider();
         using var executor = new FakeTextExecutor();
-        executor.Hold();
-        await using var batcher = TextModel.Batcher(executor, time, new DynamicBatchingConfig(), maxBatchSize: 1);
-        var first = batcher.InferAsync(TextModel.Request(1, 4), default);
-        await executor.WaitForCallsAsync(1);
-        time.Advance(TimeSpan.FromMilliseconds(100));
-        executor.Open();
-        await first.WaitAsync(Bound);
+        await using var batcher = await MeasuredAsync(executor);
 
         // Nothing queued, but six admitted requests (none running) are still reading their bodies: ~600 ms ahead, 700 ms in all.
         var refusal = batcher.CheckAdmission(TimeSpan.FromMilliseconds(300), admitted: 6);
@@ -95,5 +79,19 @@ public sealed class DynamicBatcherAdmissionTests
         Assert.Null(batcher.CheckAdmission(TimeSpan.FromMilliseconds(1), admitted: 0));
         executor.Open();
         await Task.WhenAll(running, queued).WaitAsync(Bound);
+    }
+
+    /// <summary>A batcher of batch size 1 whose one measured batch took 100 ms (fake time); later runs wait for the test.</summary>
+    private static async Task<DynamicBatcher> MeasuredAsync(FakeTextExecutor executor)
+    {
+        var time = new FakeTimeProvider();
+        executor.Hold();
+        var batcher = TextModel.Batcher(executor, time, new DynamicBatchingConfig(), maxBatchSize: 1);
+        var first = batcher.InferAsync(TextModel.Request(1, 4), default);
+        await executor.WaitForCallsAsync(1);
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        executor.Release();
+        await first.WaitAsync(Bound);
+        return batcher;
     }
 }
