@@ -71,7 +71,15 @@ internal sealed class FakeTextExecutor(int instanceCount = 1) : IBatchExecutor, 
     }
 
     /// <summary>From now on each run waits for <see cref="Release"/> or <see cref="Open"/>.</summary>
-    public void Hold() => _held = true;
+    public void Hold()
+    {
+        // Permits left over from an earlier Open would let the next runs through: from now on each one waits.
+        while (_gate.Wait(0))
+        {
+        }
+
+        _held = true;
+    }
 
     public void Release(int runs = 1) => _gate.Release(runs);
 
