@@ -24,10 +24,7 @@ PIDS=()
 trap cleanup EXIT
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 
-echo "== build (Release)"
-dotnet build src/InferenceService -c Release -nologo -v q
-dotnet build bench/InferenceService.Bench -c Release -nologo -v q
-dotnet "$BENCH_DLL" bodies --out "$RUN/bodies"
+build_release
 
 # capacity SERVED_NAME CLIENTS BODY TYPE RAW -> prints closed-loop req/s (wrk, after 1 s of warm-up)
 capacity() {

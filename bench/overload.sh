@@ -22,10 +22,7 @@ PIDS=()
 trap cleanup EXIT
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 
-echo "== build (Release)"
-dotnet build src/InferenceService -c Release -nologo -v q
-dotnet build bench/InferenceService.Bench -c Release -nologo -v q
-dotnet "$BENCH_DLL" bodies --out "$RUN/bodies"
+build_release
 
 # The shipped queues, plus a queue timeout: the expected-wait refusal needs one (no new knob).
 dotnet "$BENCH_DLL" variant --models "$ROOT/models" --model resnet18 --name resnet18 --out "$RUN/repo" \

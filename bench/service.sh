@@ -1,5 +1,5 @@
-# Sourced by run.sh and latency.sh: start the Release service on a free 127.0.0.1 port, stop what was started.
-# Needs RUN (with a logs/ folder) and SERVICE_DLL; appends to PIDS.
+# Sourced by run.sh, latency.sh and overload.sh: build, start the Release service on a free 127.0.0.1 port, stop what was started.
+# Needs RUN (with a logs/ folder), SERVICE_DLL and BENCH_DLL; appends to PIDS.
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
@@ -16,6 +16,14 @@ start_service() {
     sleep 0.5
   done
   echo "$name did not become ready; log:" >&2; tail -n 40 "$RUN/logs/$name.log" >&2; exit 1
+}
+
+# build_release: the Release service and bench, and the request bodies the benches send (in $RUN/bodies).
+build_release() {
+  echo "== build (Release)"
+  dotnet build src/InferenceService -c Release -nologo -v q
+  dotnet build bench/InferenceService.Bench -c Release -nologo -v q
+  dotnet "$BENCH_DLL" bodies --out "$RUN/bodies"
 }
 
 cleanup() {

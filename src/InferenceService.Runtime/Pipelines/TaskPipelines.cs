@@ -19,12 +19,12 @@ internal static class TaskPipelines
     /// <returns>Null when the config has no pipeline section (the version serves the V2 APIs only).</returns>
     public static ITaskPipeline? Build(ModelVersion version, Func<string, ModelConfig?> repositoryConfig)
     {
-        if (version.Config.Pipeline is not { } section)
+        if (version.Config.Pipeline is null)
         {
             return null;
         }
 
-        var kind = section.ValueKind == JsonValueKind.Object && section.TryGetProperty("kind", out var k) && k.ValueKind == JsonValueKind.String ? k.GetString() : null;
+        var kind = KindOf(version.Config);
         return kind switch
         {
             PipelineKinds.ImageClassifier => ImageClassifier.Build(version),
@@ -35,6 +35,10 @@ internal static class TaskPipelines
             _ => throw Misconfigured(version, $"pipeline.kind must be one of {PipelineKinds.ImageClassifier}, {PipelineKinds.ImageEmbedder}, {PipelineKinds.TextClassifier}, {PipelineKinds.TextEmbedder}, {PipelineKinds.Recommender}; got {(kind is null ? "none" : "'" + kind + "'")}"),
         };
     }
+
+    /// <summary>The <c>pipeline.kind</c> a config declares, or null.</summary>
+    public static string? KindOf(ModelConfig? config) =>
+        config?.Pipeline is { ValueKind: JsonValueKind.Object } section && section.TryGetProperty("kind", out var kind) && kind.ValueKind == JsonValueKind.String ? kind.GetString() : null;
 
     public static T ReadConfig<T>(ModelVersion model)
     {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using InferenceService.Runtime.Inference;
 using InferenceService.Runtime.Repository;
 using InferenceService.Runtime.Telemetry;
@@ -80,8 +79,7 @@ public sealed class TextClassifier : ITaskPipeline
 
     private static void CheckEmbeddingModel(ModelVersion model, string name, TensorConfig input, ModelConfig? embedder)
     {
-        var kind = embedder?.Pipeline is { ValueKind: JsonValueKind.Object } p && p.TryGetProperty("kind", out var k) && k.ValueKind == JsonValueKind.String ? k.GetString() : null;
-        if (embedder is null || kind != PipelineKinds.TextEmbedder)
+        if (embedder is null || TaskPipelines.KindOf(embedder) != PipelineKinds.TextEmbedder)
         {
             var what = embedder is null ? "is not a model of the repository" : $"has no pipeline of kind '{PipelineKinds.TextEmbedder}'";
             throw TaskPipelines.Misconfigured(model, $"pipeline.embedding_model '{name}' {what}");

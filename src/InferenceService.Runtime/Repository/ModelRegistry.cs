@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using InferenceService.Runtime.Inference;
 
 namespace InferenceService.Runtime.Repository;
 
@@ -25,7 +26,13 @@ public sealed class ModelRegistry
     /// <summary>Set at shutdown: readiness is false and new requests are refused while in-flight ones finish.</summary>
     public bool IsDraining => _draining;
 
-    public bool IsReady => StartupComplete && !_draining && Loaded.All(m => m.Versions.Count > 0 && m.Versions.All(v => v.State == ModelState.Ready));
+    public bool IsReady => StartupComplete && !_draining && NotReadyModels.Count == 0;
+
+    /// <summary>The loaded models (not unloaded) that serve no version or one that is not ready, by name.</summary>
+    public IReadOnlyList<string> NotReadyModels => Loaded.Where(m => NotReady(m).Any()).Select(m => m.Name).Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>Models loaded now (not unloaded), ready or not.</summary>
+    public int LoadedCount => Loaded.Count();
 
     /// <summary>What readiness is made of, now: "N model(s) ready", or why not.</summary>
     public string Readiness
@@ -42,10 +49,8 @@ public sealed class ModelRegistry
                 return "Models are still loading.";
             }
 
-            var loaded = Loaded.ToList();
-
-            var notReady = loaded.SelectMany(NotReady).ToList();
-            return notReady.Count == 0 ? $"{loaded.Count} model(s) ready" : "not ready: " + string.Join("; ", notReady);
+            var notReady = Loaded.SelectMany(NotReady).ToList();
+            return notReady.Count == 0 ? $"{LoadedCount} model(s) ready" : "not ready: " + string.Join("; ", notReady);
         }
     }
 
@@ -103,6 +108,20 @@ public sealed class ModelRegistry
         lookup = ModelLookup.Unavailable;
         error = $"Model '{name}' is being swapped; retry.";
         return null;
+    }
+
+    /// <summary>
+    /// A version as a client names it (the version as written; absent = the default), ready or not, for metadata,
+    /// readiness and statistics: 400 for a malformed version, 404 for an unknown model or version.
+    /// </summary>
+    public ModelVersion Lookup(string name, string? version)
+    {
+        if (!VersionNumber.TryParse(version, out var number, out var versionError))
+        {
+            throw InferenceException.BadRequest(versionError!);
+        }
+
+        return Find(name, number, out var error) ?? throw new InferenceException(InferenceErrorKind.NotFound, error!);
     }
 
     /// <summary>Finds a model version, ready or not; an error message says what exists when it doesn't.</summary>

@@ -36,9 +36,10 @@ internal static class GraphValueRanges
             // Only models with integer inputs pay for parsing the graph.
             using var stream = File.OpenRead(modelPath);
             var graph = ModelProto.Parser.ParseFrom(stream).Graph;
+            var tables = graph.Initializer.Where(i => i.Dims.Count > 0).ToDictionary(i => i.Name, i => i.Dims[0], StringComparer.Ordinal);
             foreach (var name in undeclared)
             {
-                if (TableRows(graph, name) is { } rows)
+                if (TableRows(graph, tables, name) is { } rows)
                 {
                     ranges[name] = (-rows, rows - 1);
                 }
@@ -49,9 +50,8 @@ internal static class GraphValueRanges
     }
 
     /// <summary>The fewest rows of any table the input indexes (axis 0), or null when it indexes none.</summary>
-    private static long? TableRows(GraphProto graph, string input)
+    private static long? TableRows(GraphProto graph, Dictionary<string, long> tables, string input)
     {
-        var tables = graph.Initializer.Where(i => i.Dims.Count > 0).ToDictionary(i => i.Name, i => i.Dims[0], StringComparer.Ordinal);
         long? rows = null;
         var values = new Queue<string>([input]);
         var seen = new HashSet<string>(StringComparer.Ordinal);

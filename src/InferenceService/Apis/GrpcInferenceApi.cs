@@ -74,11 +74,13 @@ internal sealed class GrpcInferenceApi(InferenceGateway gateway) : GRPCInference
 
     private ModelVersion Find(string name, string version)
     {
-        if (!VersionNumber.TryParse(version, out var number, out var error))
+        try
         {
-            throw GrpcErrors.From(InferenceException.BadRequest(error!));
+            return gateway.Registry.Lookup(name, version);
         }
-
-        return gateway.Registry.Find(name, number, out error) ?? throw new RpcException(new Status(StatusCode.NotFound, error!));
+        catch (InferenceException e)
+        {
+            throw GrpcErrors.From(e);
+        }
     }
 }

@@ -24,25 +24,23 @@ public static class StatisticsApi
 
     private static Results<Ok<ModelStatisticsResponse>, JsonHttpResult<V2Error>> Stats(string? name, string? version, ModelRegistry registry)
     {
-        if (!VersionNumber.TryParse(version, out var number, out var versionError))
-        {
-            return V2Errors.Error(StatusCodes.Status400BadRequest, versionError!);
-        }
-
         IEnumerable<ModelVersion> versions;
-        if (name is null)
+        try
         {
-            versions = registry.Models.Values.OrderBy(m => m.Name, StringComparer.Ordinal).SelectMany(m => m.Versions);
-        }
-        else
-        {
-            var found = registry.Find(name, number, out var error);
-            if (found is null)
+            if (name is null)
             {
-                return V2Errors.Error(StatusCodes.Status404NotFound, error!);
+                versions = registry.Models.Values.OrderBy(m => m.Name, StringComparer.Ordinal).SelectMany(m => m.Versions);
             }
-
-            versions = number is null ? registry.Models[name].Versions : [found];
+            else
+            {
+                // Without a version: every served version of the model (the lookup answers 404 for an unknown one).
+                var found = registry.Lookup(name, version);
+                versions = version is null ? registry.Models[name].Versions : [found];
+            }
+        }
+        catch (InferenceException e)
+        {
+            return V2Errors.Error(V2Errors.StatusOf(e.Kind), e.Message);
         }
 
         return TypedResults.Ok(new ModelStatisticsResponse(versions

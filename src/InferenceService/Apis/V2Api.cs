@@ -139,16 +139,17 @@ public static class V2Api
 
     private static bool TryFind(string name, string? version, ModelRegistry registry, out ModelVersion model, out JsonHttpResult<V2Error> error)
     {
-        model = null!;
-        if (!VersionNumber.TryParse(version, out var number, out var versionError))
+        try
         {
-            error = V2Errors.Error(StatusCodes.Status400BadRequest, versionError!);
+            model = registry.Lookup(name, version);
+            error = null!;
+            return true;
+        }
+        catch (InferenceException e)
+        {
+            model = null!;
+            error = V2Errors.Error(V2Errors.StatusOf(e.Kind), e.Message);
             return false;
         }
-
-        var found = registry.Find(name, number, out var message);
-        model = found!;
-        error = found is null ? V2Errors.Error(StatusCodes.Status404NotFound, message!) : null!;
-        return found is not null;
     }
 }

@@ -88,15 +88,15 @@ internal sealed partial class ModelLoaderService(ModelManager manager, ModelRegi
 
     private void LogStartupOutcome(TimeSpan elapsed)
     {
-        var models = registry.Models.Values.Where(m => !m.IsUnloaded).ToList();
-        var notReady = models.Where(m => m.Versions.Count == 0 || m.Versions.Any(v => v.State != ModelState.Ready)).Select(m => m.Name).Order(StringComparer.Ordinal).ToList();
+        var loaded = registry.LoadedCount;
+        var notReady = registry.NotReadyModels;
         if (notReady.Count == 0)
         {
-            LogAllReady(models.Count, elapsed.TotalSeconds);
+            LogAllReady(loaded, elapsed.TotalSeconds);
         }
         else
         {
-            LogSomeNotReady(models.Count - notReady.Count, models.Count, elapsed.TotalSeconds, string.Join(", ", notReady));
+            LogSomeNotReady(loaded - notReady.Count, loaded, elapsed.TotalSeconds, string.Join(", ", notReady));
         }
     }
 
