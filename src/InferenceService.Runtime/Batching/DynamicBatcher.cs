@@ -86,8 +86,11 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
     /// <summary>Completes when latency-target calibration has finished (at once without a target). Never faults except on cancellation.</summary>
     internal Task Calibrated { get; }
 
-    /// <summary>Test hook: called by the loop each time it goes to sleep, with the requests read and the batches dispatched so far.</summary>
-    internal Action<long, long>? LoopIdle { get; set; }
+    /// <summary>Test hook: called by the loop each time it goes to sleep, with the requests read, the batches dispatched and the batches running.</summary>
+    internal Action<long, long, int>? LoopIdle { get; set; }
+
+    /// <summary>Test hook: awaited before each pass over new arrivals, so that a test can queue a burst the loop then reads at once.</summary>
+    internal Func<Task>? BeforeRead { get; set; }
 
     /// <summary>
     /// Returns the queued request's own answer task, not an async wrapper around it, so that a timeout or cancellation
@@ -287,6 +290,11 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
             while (true)
             {
                 _wake.Reset();
+                if (BeforeRead is { } gate)
+                {
+                    await gate().ConfigureAwait(false);
+                }
+
                 while (_channel.Reader.TryRead(out var item))
                 {
                     _received++;
@@ -309,7 +317,7 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
 
                 var sleep = DispatchReady();
                 _delayTimer.Change(sleep ?? Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-                LoopIdle?.Invoke(_received, _dispatched);
+                LoopIdle?.Invoke(_received, _dispatched, Volatile.Read(ref _running));
                 await _wake.WaitAsync().ConfigureAwait(false);
             }
         }

@@ -53,11 +53,16 @@ internal sealed class LatencyTargetHarness : IAsyncDisposable
     /// </summary>
     public async Task<List<int>> BurstAsync(int count, int length = 4)
     {
+        // The loop must have finished with the last burst (a pass after a batch completes could read part of this one),
+        // and reads this one only when all of it is queued: a loop racing the sender would see a trickle, not a burst.
+        await Watcher.WhenQuietAfter(_received);
         var before = Executor.Sizes.Count;
         Executor.Hold();
+        Watcher.PauseReads();
         _received += count;
         var idle = Watcher.WhenIdleAfter(_received);
         var answers = Enumerable.Range(0, count).Select(i => Batcher.InferAsync(TextModel.Request(i + 1, length), CancellationToken.None)).ToList();
+        Watcher.ResumeReads();
         await idle;
         Executor.Open();
         await Task.WhenAll(answers).WaitAsync(Bound);
