@@ -26,9 +26,9 @@ build_release
 
 # The shipped queues, plus a queue timeout: the expected-wait refusal needs one (no new knob).
 dotnet "$BENCH_DLL" variant --models "$ROOT/models" --model resnet18 --name resnet18 --out "$RUN/repo" \
-  --set-json '{"dynamic_batching": {"max_queue_delay_microseconds": 1000, "max_queue_size": 256, "default_timeout_microseconds": 2000000}}'
+  --set-json '{"dynamic_batching": {"max_queue_size": 256, "default_timeout_microseconds": 2000000}}'
 dotnet "$BENCH_DLL" variant --models "$ROOT/models" --model minilm --name minilm --out "$RUN/repo" \
-  --set-json '{"dynamic_batching": {"max_queue_delay_microseconds": 2000, "max_queue_size": 2048, "default_timeout_microseconds": 1000000, "length_buckets": [16, 32, 64, 128, 256]}}'
+  --set-json '{"dynamic_batching": {"max_queue_size": 2048, "default_timeout_microseconds": 1000000, "length_buckets": [16, 32, 64, 128, 256]}}'
 start_service overload "$RUN/repo"
 
 # point NAME MODEL CONNECTIONS SECONDS BODY TYPE [--raw-binary]

@@ -33,7 +33,7 @@ internal sealed record ModelConfig
 
     public VersionPolicy VersionPolicy { get; init; } = new(1);
 
-    public DynamicBatching DynamicBatching { get; init; } = new(2000);
+    public DynamicBatching DynamicBatching { get; init; } = new();
 
     /// <summary>Task-endpoint settings; opaque to the serving core.</summary>
     public required JsonObject Pipeline { get; init; }

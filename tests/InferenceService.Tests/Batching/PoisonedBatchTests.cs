@@ -42,8 +42,9 @@ public sealed class PoisonedBatchTests
         service.AddRealModel("minilm");
         var config = File.ReadAllText(Path.Combine(service.RepositoryPath, "minilm", "config.json"))
             .Replace("{ \"name\": \"input_ids\", \"datatype\": \"INT64\", \"dims\": [-1], \"pad_value\": 0 }", "{ \"name\": \"input_ids\", \"datatype\": \"INT64\", \"dims\": [-1], \"pad_value\": 0, \"value_range\": [0, 100000] }", StringComparison.Ordinal)
-            .Replace("\"max_queue_delay_microseconds\": 2000", "\"max_queue_delay_microseconds\": 20000", StringComparison.Ordinal);
+            .Replace("\"dynamic_batching\": {", "\"dynamic_batching\": { \"max_queue_delay_microseconds\": 20000,", StringComparison.Ordinal);
         Assert.Contains("value_range", config, StringComparison.Ordinal);
+        Assert.Contains("\"max_queue_delay_microseconds\": 20000", config, StringComparison.Ordinal);
         service.Write("minilm/config.json", config);
         var client = await service.StartAsync();
         var solo = await EmbedAsync(client, Good);
