@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The benchmark in one command: Release build, raw ONNX Runtime throughput, the service under wrk load,
-# batching on vs off, then JSON + markdown + PNG in bench/results/ and the table in bench/README.md.
+# a Triton-style delay config, one model beside another, batching on vs off, then JSON + markdown + PNG in bench/results/ and the table in bench/README.md.
 #   bench/run.sh            full run (8 s per load point, ~6 min)
 #   bench/run.sh --quick    2 s per load point (~2 min), for development
 #   bench/run.sh micro [--quick] [--filter '*']   BenchmarkDotNet micro-benchmarks of the hot path
 #   bench/run.sh latency [--quick]   open-loop load sweep, static knobs vs latency_target_ms (bench/latency.sh)
+#   bench/run.sh tax [--quick]       the service's compute_infer vs a bare harness, alternated; timer lateness (bench/tax.sh)
 #   bench/run.sh overload [--quick]  512 connections against a saturated model: refusal and admitted latencies (bench/overload.sh)
 set -euo pipefail
 
@@ -26,6 +27,11 @@ if [[ "${1:-}" == "latency" ]]; then
   exec "$ROOT/bench/latency.sh" "$@"
 fi
 
+if [[ "${1:-}" == "tax" ]]; then
+  shift
+  exec "$ROOT/bench/tax.sh" "$@"
+fi
+
 if [[ "${1:-}" == "overload" ]]; then
   shift
   exec "$ROOT/bench/overload.sh" "$@"
@@ -36,6 +42,7 @@ DURATION=8
 RAW_SECONDS=3
 if [[ "${1:-}" == "--quick" ]]; then QUICK=true; DURATION=2; RAW_SECONDS=1; fi
 CONCURRENCY=(1 8 32 64)
+PACED_RATE=20
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 RUN="$(mktemp -d "${TMPDIR:-/tmp}/inference-bench.XXXXXX")"
@@ -93,6 +100,35 @@ else
   echo "   recommender: no models/recommender yet; skipped"
   NOTES+=("no recommender model in models/ yet: the recommender scenario and its ratio were skipped")
 fi
+
+echo "== the same, Triton-style: max_queue_delay 2000 µs (MiniLM), 1000 µs (ResNet18), the configs shipped before"
+MAIN_BASE="$BASE"
+dotnet "$BENCH_DLL" variant --models "$ROOT/models" --model minilm --name minilm --out "$RUN/repo-delay" \
+  --set-json '{"dynamic_batching": {"max_queue_delay_microseconds": 2000, "max_queue_size": 2048, "length_buckets": [16, 32, 64, 128, 256]}}'
+dotnet "$BENCH_DLL" variant --models "$ROOT/models" --model resnet18 --name resnet18 --out "$RUN/repo-delay" \
+  --set-json '{"dynamic_batching": {"max_queue_delay_microseconds": 1000, "max_queue_size": 256}}'
+start_service delay "$RUN/repo-delay"
+series resnet18-binary-delay x resnet18 POST /v2/models/resnet18/infer "$B/resnet18.bin" application/octet-stream 1
+series minilm16-v2json-delay x minilm POST /v2/models/minilm/infer "$B/minilm16.json" application/json
+series minilm16-v2binout-delay x minilm POST /v2/models/minilm/infer "$B/minilm16-binout.json" application/json
+kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true; unset 'PIDS[-1]'
+BASE="$MAIN_BASE"
+
+echo "== one model beside another: MiniLM paced at $PACED_RATE/s alone, then beside ResNet18 saturated by 16 clients"
+mkdir -p "$RUN/paced"
+paced() {
+  dotnet "$BENCH_DLL" sweep --base "$BASE" --model minilm --workload minilm16 --label "$1" --kind static \
+    --body "$B/minilm16-binout.json" --content-type application/json --capacity "$PACED_RATE" --fractions 1 \
+    --seconds "$DURATION" --warmup 1 --out "$RUN/paced/$1.json"
+}
+RES=(resnet18 POST /v2/models/resnet18/infer "$B/resnet18.bin" application/octet-stream 1)
+paced minilm-alone
+warm x x "${RES[@]}"; load resnet18-alone 16 "${RES[@]}"
+DURATION=$((DURATION + 3)) load resnet18-beside-minilm 16 "${RES[@]}" &
+LOADER=$!
+sleep 1
+paced minilm-beside
+wait "$LOADER"
 
 echo "== batching on vs off (32 clients: MiniLM seq 16 V2 JSON, ResNet18 V2 binary)"
 MAIN_BASE="$BASE"

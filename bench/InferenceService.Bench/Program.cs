@@ -11,6 +11,8 @@ return args.FirstOrDefault() switch
     "overload" => await Overload.RunAsync(BenchArgs.Parse(args[1..])),
     "latency-report" => LatencyReport.Write(BenchArgs.Parse(args[1..])),
     "report" => Report.Write(BenchArgs.Parse(args[1..])),
+    "tax" => await ComputeTax.RunAsync(BenchArgs.Parse(args[1..])),
+    "timers" => await TimerLateness.RunAsync(BenchArgs.Parse(args[1..])),
     "micro" => MicroBenchmarks.Run(args[1..]),
     _ => Usage(),
 };
@@ -29,6 +31,8 @@ static int Usage()
                InferenceService.Bench overload --base URL --model SERVED_NAME --body FILE --content-type TYPE [--raw-binary]
                    --connections N --seconds S --out FILE
                InferenceService.Bench latency-report --run DIR --out DIR [--target-ms MS] [--readme FILE]
+               InferenceService.Bench tax --base URL --models DIR [--rounds N] [--seconds S] [--out FILE]
+               InferenceService.Bench timers [--delay-us US] [--rounds N] [--out FILE]
                InferenceService.Bench micro [--quick] [BenchmarkDotNet args]
         bench/run.sh drives all of these; see bench/README.md.
         """);

@@ -8,7 +8,7 @@ internal sealed record Ratio(string Name, double? Value, string Unit, double? Mi
     public string Display => Value is { } v ? string.Create(CultureInfo.InvariantCulture, $"{v:F2}{Unit}") : Note ?? "not measured";
 
     public string? Target => Min is { } min ? string.Create(CultureInfo.InvariantCulture, $"≥ {min:F2}{Unit}")
-        : Max is { } max ? string.Create(CultureInfo.InvariantCulture, $"≤ {max:F0}{Unit}") : null;
+        : Max is { } max ? (max < 10 ? string.Create(CultureInfo.InvariantCulture, $"≤ {max:F2}{Unit}") : string.Create(CultureInfo.InvariantCulture, $"≤ {max:F0}{Unit}")) : null;
 
     public string Verdict => Value is not { } v || (Min is null && Max is null) ? string.Empty
         : (Min is null || v >= Min) && (Max is null || v <= Max) ? "met" : "**missed**";

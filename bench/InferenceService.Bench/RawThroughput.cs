@@ -40,7 +40,7 @@ internal static class RawThroughput
                 var inputs = workload.Inputs(batch);
                 var point = await MeasureAsync(pool, inputs, workload.Outputs, batch, seconds);
                 points.Add(point);
-                Console.WriteLine($"raw: {workload.Label,-12} batch {batch,3}: {point.ItemsPerSecond,9:F1} items/s, {point.MillisecondsPerBatch,8:F2} ms/batch ({pool.IntraOpThreads} intra-op threads, {pool.InstanceCount} instance(s), {pool.ExecutionProvider})");
+                Console.WriteLine($"raw: {workload.Label,-12} batch {batch,3}: {point.ItemsPerSecond,9:F1} items/s, {point.MillisecondsPerBatch,8:F2} ms/batch, p50 {point.P50Ms,7:F2} ms ({pool.IntraOpThreads} intra-op threads, {pool.InstanceCount} instance(s), {pool.ExecutionProvider})");
             }
 
             results.Add(new RawModelResult(workload.Label, workload.Model, pool.InstanceCount, pool.IntraOpThreads, pool.ExecutionProvider, points));
@@ -61,21 +61,26 @@ internal static class RawThroughput
         var until = TimeSpan.FromSeconds(seconds);
         var clock = Stopwatch.StartNew();
         var runs = 0L;
+        var times = new System.Collections.Concurrent.ConcurrentBag<double>();
         var callers = Enumerable.Range(0, pool.InstanceCount).Select(async _ =>
         {
             while (clock.Elapsed < until || Interlocked.Read(ref runs) < 3)
             {
+                var start = Stopwatch.GetTimestamp();
                 await pool.ExecuteAsync(inputs, outputs, CancellationToken.None);
+                times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
                 Interlocked.Increment(ref runs);
             }
         });
         await Task.WhenAll(callers);
         var elapsed = clock.Elapsed.TotalSeconds;
-        return new RawPoint(batch, runs * batch / elapsed, elapsed * 1000 * pool.InstanceCount / runs);
+        var sorted = times.Order().ToArray();
+        return new RawPoint(batch, runs * batch / elapsed, elapsed * 1000 * pool.InstanceCount / runs, sorted[(sorted.Length - 1) / 2]);
     }
 }
 
-internal sealed record RawPoint(int Batch, double ItemsPerSecond, double MillisecondsPerBatch);
+/// <param name="P50Ms">The median time of one run at this batch size (the latency a lone caller sees from the engine).</param>
+internal sealed record RawPoint(int Batch, double ItemsPerSecond, double MillisecondsPerBatch, double P50Ms);
 
 internal sealed record RawModelResult(string Label, string Model, int Instances, int IntraOpThreads, string Provider, IReadOnlyList<RawPoint> Points)
 {

@@ -19,7 +19,7 @@ internal static class Report
         using var meta = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "meta.json")));
         var points = Directory.EnumerateFiles(Path.Combine(run, "load"), "*.json").Select(f => ReadPoint(run, f))
             .OrderBy(p => p.Scenario, StringComparer.Ordinal).ThenBy(p => p.Concurrency).ToList();
-        var ratios = Ratios.From(raw, points);
+        var ratios = Ratios.From(raw, points, ReadPaced(run));
 
         var markdown = Markdown(meta.RootElement, raw, points, ratios);
         File.WriteAllText(Path.Combine(outDir, "results.md"), markdown);
@@ -33,6 +33,19 @@ internal static class Report
         }
 
         return 0;
+    }
+
+    private static PacedPoints ReadPaced(string run)
+    {
+        OpenLoopPoint? Read(string name)
+        {
+            var file = Path.Combine(run, "paced", name + ".json");
+            return File.Exists(file) ? JsonSerializer.Deserialize<SweepResult>(File.ReadAllText(file), Json.Options)!.Points.FirstOrDefault() : null;
+        }
+
+        var alone = Read("minilm-alone");
+        var beside = Read("minilm-beside");
+        return new PacedPoints(alone?.OfferedRps ?? 0, alone?.P50Ms, beside?.P50Ms);
     }
 
     private static LoadPoint ReadPoint(string run, string file)
@@ -95,13 +108,13 @@ internal static class Report
         }
 
         md.AppendLine().AppendLine("**Raw ONNX Runtime (in-process, same session options as the service)**").AppendLine();
-        md.AppendLine("| workload | batch | items/s | ms/batch |").AppendLine("|---|---:|---:|---:|");
+        md.AppendLine("| workload | batch | items/s | ms/batch | p50 ms |").AppendLine("|---|---:|---:|---:|---:|");
         foreach (var model in raw)
         {
             foreach (var p in model.Points)
             {
                 var best = ReferenceEquals(p, model.Best) ? " (best)" : string.Empty;
-                md.AppendLine(c, $"| {model.Label} | {p.Batch}{best} | {p.ItemsPerSecond:F1} | {p.MillisecondsPerBatch:F2} |");
+                md.AppendLine(c, $"| {model.Label} | {p.Batch}{best} | {p.ItemsPerSecond:F1} | {p.MillisecondsPerBatch:F2} | {p.P50Ms:F2} |");
             }
         }
 

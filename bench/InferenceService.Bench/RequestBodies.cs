@@ -24,7 +24,7 @@ internal static class RequestBodies
     }
 
     /// <param name="binaryOutputs">Ask for every output as binary data (binary_data_output): no float formatting.</param>
-    private static string V2Json(int length, bool binaryOutputs)
+    internal static string V2Json(int length, bool binaryOutputs)
     {
         var ids = Workloads.TokenIds(length);
         var ones = Enumerable.Repeat(1L, length).ToArray();

@@ -16,6 +16,13 @@ internal static class Scenarios
     public const string ResNetBatchOn = "resnet18-batch-on";
     public const string ResNetBatchOff = "resnet18-batch-off";
 
+    /// <summary>The same workloads against a Triton-style config: max_queue_delay 2000 µs (MiniLM), 1000 µs (ResNet18).</summary>
+    public const string Delayed = "-delay";
+
+    /// <summary>ResNet18 saturated (16 clients) alone, and beside a paced MiniLM client (cross-model scheduling).</summary>
+    public const string ResNetAlone = "resnet18-alone";
+    public const string ResNetBeside = "resnet18-beside-minilm";
+
     public static IReadOnlyDictionary<string, string> Descriptions { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         [Trivial] = "GET /v2/health/live (HTTP ceiling)",
@@ -30,5 +37,10 @@ internal static class Scenarios
         [BatchOff] = "minilm seq 16, V2 JSON, batching off",
         [ResNetBatchOn] = "resnet18, V2 raw binary, batching on",
         [ResNetBatchOff] = "resnet18, V2 raw binary, batching off",
+        [ResNet + Delayed] = "resnet18, V2 raw binary, max_queue_delay 1000 µs",
+        [MiniLm16 + Delayed] = "minilm seq 16, V2 JSON, max_queue_delay 2000 µs",
+        [MiniLm16BinaryOut + Delayed] = "minilm seq 16, V2 JSON in, binary out, max_queue_delay 2000 µs",
+        [ResNetAlone] = "resnet18, V2 raw binary, saturated alone",
+        [ResNetBeside] = "resnet18, V2 raw binary, saturated beside a paced MiniLM client",
     };
 }
