@@ -56,18 +56,19 @@ public static class Observability
             });
         }
 
-        services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService(builder.Configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } serviceName ? serviceName : DefaultServiceName))
-            .WithTracing(t =>
-            {
-                t.AddSource(InferenceTelemetry.SourceName)
-                    .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsInfrastructure(context.Request.Path));
-                if (otlp)
-                {
-                    t.AddOtlpExporter();
-                }
-            })
-            .WithMetrics(m =>
+        var telemetry = services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(builder.Configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } serviceName ? serviceName : DefaultServiceName));
+        if (otlp)
+        {
+            // Spans only when they go somewhere: without an exporter, recording them (tags, the request span's listener,
+            // the batch spans) cost CPU on every request and were then dropped. Log lines keep their trace
+            // and span ids either way (ASP.NET Core starts the request activity for logging), and a traceparent is honoured.
+            telemetry.WithTracing(t => t.AddSource(InferenceTelemetry.SourceName)
+                .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsInfrastructure(context.Request.Path))
+                .AddOtlpExporter());
+        }
+
+        telemetry.WithMetrics(m =>
             {
                 m.AddMeter(InferenceTelemetry.MeterName)
                     .AddAspNetCoreInstrumentation()
