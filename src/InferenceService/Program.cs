@@ -15,6 +15,7 @@ app.UseDemoPage();
 app.MapHealthApi();
 app.MapV2Api();
 app.MapStatisticsApi();
+app.MapModelConfigApi();
 app.MapRepositoryApi();
 app.MapVisionApi();
 app.MapTextApi();

@@ -21,7 +21,7 @@ internal static class Warmup
 
     private static Tensor ZeroTensor(ModelConfig config, WarmupConfig spec, TensorConfig input)
     {
-        var dims = spec.Dims.TryGetValue(input.Name, out var given) ? given : input.Dims.Select(d => d < 0 ? 1 : d).ToArray();
+        var dims = spec.DimsOf(input);
         var shape = config.MaxBatchSize > 0 ? [spec.BatchSize, .. dims] : dims;
         TensorDataTypes.TryParse(input.Datatype, out var type);
         TensorShape.TryGetElementCount(shape, out var count);

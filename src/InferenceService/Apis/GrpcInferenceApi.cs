@@ -1,14 +1,26 @@
 using System.Globalization;
 using Grpc.Core;
 using InferenceService.Grpc;
+using InferenceService.Hosting;
 using InferenceService.Runtime.Inference;
 using InferenceService.Runtime.Repository;
 using InferenceService.Runtime.Telemetry;
+using Microsoft.Extensions.Options;
+using TritonStatisticsResponse = InferenceService.Grpc.ModelStatisticsResponse;
 
 namespace InferenceService.Apis;
 
-/// <summary>The Open Inference Protocol over gRPC: an adapter over the same request path as the REST API.</summary>
-internal sealed class GrpcInferenceApi(InferenceGateway gateway) : GRPCInferenceService.GRPCInferenceServiceBase
+/// <summary>
+/// Triton's gRPC API (the Open Inference Protocol and Triton's extensions): an adapter over the same request path,
+/// statistics, configuration and repository control as the REST API.
+/// </summary>
+internal sealed partial class GrpcInferenceApi(
+    InferenceGateway gateway,
+    ServerExtensions extensions,
+    ModelManager manager,
+    IOptions<AdminOptions> admin,
+    IOptions<ModelRepositoryOptions> repository,
+    ILogger<GrpcInferenceApi> logger) : GRPCInferenceService.GRPCInferenceServiceBase
 {
     public override Task<ServerLiveResponse> ServerLive(ServerLiveRequest request, ServerCallContext context) =>
         Task.FromResult(new ServerLiveResponse { Live = true });
@@ -22,7 +34,7 @@ internal sealed class GrpcInferenceApi(InferenceGateway gateway) : GRPCInference
     public override Task<ServerMetadataResponse> ServerMetadata(ServerMetadataRequest request, ServerCallContext context)
     {
         var response = new ServerMetadataResponse { Name = V2Api.ServerName, Version = V2Api.ServerVersion };
-        response.Extensions.AddRange(V2Api.Extensions);
+        response.Extensions.AddRange(extensions.Names);
         return Task.FromResult(response);
     }
 
@@ -54,22 +66,52 @@ internal sealed class GrpcInferenceApi(InferenceGateway gateway) : GRPCInference
     {
         try
         {
-            using var ticket = gateway.Admit(new AdmissionRequest(request.ModelName, request.ModelVersion) { Parameters = GrpcParameters.Read(request.Parameters) });
-            InferenceInputs inputs;
-            using (InferenceTelemetry.Source.StartActivity(InferenceTelemetry.PreprocessSpan))
-            {
-                inputs = new InferenceInputs(GrpcTensors.ReadInputs(request), request.Outputs.Select(o => o.Name).ToList());
-            }
-
-            var results = await gateway.SubmitAsync(ticket, inputs, context.CancellationToken).ConfigureAwait(false);
-            var response = new ModelInferResponse { ModelName = request.ModelName, ModelVersion = ticket.Model.Version.ToString(CultureInfo.InvariantCulture), Id = request.Id };
-            GrpcTensors.WriteOutputs(response, results);
-            return response;
+            return await InferAsync(request, context.CancellationToken).ConfigureAwait(false);
         }
         catch (InferenceException e)
         {
             throw GrpcErrors.From(e);
         }
+    }
+
+    public override async Task ModelStreamInfer(IAsyncStreamReader<ModelInferRequest> requestStream, IServerStreamWriter<ModelStreamInferResponse> responseStream, ServerCallContext context)
+    {
+        using var stream = new GrpcInferStream(InferAsync, responseStream, logger);
+        await stream.RunAsync(requestStream, context.CancellationToken).ConfigureAwait(false);
+    }
+
+    public override Task<ModelConfigResponse> ModelConfig(ModelConfigRequest request, ServerCallContext context) =>
+        Task.FromResult(new ModelConfigResponse { Config = TritonModelConfig.From(Find(request.Name, request.Version)) });
+
+    public override Task<TritonStatisticsResponse> ModelStatistics(ModelStatisticsRequest request, ServerCallContext context)
+    {
+        try
+        {
+            return Task.FromResult(GrpcStatistics.From(StatisticsApi.Collect(gateway.Registry, request.Name, request.Version)));
+        }
+        catch (InferenceException e)
+        {
+            throw GrpcErrors.From(e);
+        }
+    }
+
+    /// <summary>
+    /// The one gRPC inference path, for ModelInfer and each request of a stream, as the REST route does it: admit
+    /// (refused before any tensor is decoded), decode, submit, encode. Refusals are <see cref="InferenceException"/>s.
+    /// </summary>
+    private async Task<ModelInferResponse> InferAsync(ModelInferRequest request, CancellationToken cancellationToken)
+    {
+        using var ticket = gateway.Admit(new AdmissionRequest(request.ModelName, request.ModelVersion) { Parameters = GrpcParameters.Read(request.Parameters) });
+        InferenceInputs inputs;
+        using (InferenceTelemetry.Source.StartActivity(InferenceTelemetry.PreprocessSpan))
+        {
+            inputs = new InferenceInputs(GrpcTensors.ReadInputs(request), request.Outputs.Select(o => o.Name).ToList());
+        }
+
+        var results = await gateway.SubmitAsync(ticket, inputs, cancellationToken).ConfigureAwait(false);
+        var response = new ModelInferResponse { ModelName = request.ModelName, ModelVersion = ticket.Model.Version.ToString(CultureInfo.InvariantCulture), Id = request.Id };
+        GrpcTensors.WriteOutputs(response, results);
+        return response;
     }
 
     private ModelVersion Find(string name, string version)

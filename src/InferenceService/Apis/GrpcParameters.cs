@@ -24,7 +24,7 @@ internal static class GrpcParameters
         {
             InferParameter.ParameterChoiceOneofCase.Int64Param => value.Int64Param,
             InferParameter.ParameterChoiceOneofCase.Uint64Param => value.Uint64Param > long.MaxValue ? long.MaxValue : (long)value.Uint64Param,
-            _ => throw GrpcErrors.From(InferenceException.BadRequest($"parameters.{name} must be an integer {meaning}.")),
+            _ => throw InferenceException.BadRequest($"parameters.{name} must be an integer {meaning}."),
         };
     }
 }

@@ -1,6 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
 using InferenceService.Hosting;
+using InferenceService.Runtime.Inference;
 using InferenceService.Runtime.Repository;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -14,7 +13,7 @@ public static class RepositoryApi
     {
         ArgumentNullException.ThrowIfNull(app);
         var admin = app.ServiceProvider.GetRequiredService<IOptions<AdminOptions>>().Value;
-        if (string.IsNullOrEmpty(admin.ApiKey))
+        if (!RepositoryControl.IsServed(admin))
         {
             return app;
         }
@@ -30,57 +29,38 @@ public static class RepositoryApi
 
     private static async Task<Results<Ok<IReadOnlyList<ModelIndexEntry>>, JsonHttpResult<V2Error>>> Load(string name, ModelManager manager, IOptions<ModelRepositoryOptions> options, CancellationToken cancellationToken)
     {
-        if (options.Value.ControlMode == ModelControlMode.None)
-        {
-            return Error(StatusCodes.Status400BadRequest, "Model control is disabled (ModelRepository:ControlMode is none); use explicit or poll.");
-        }
-
-        if (name.Contains('/', StringComparison.Ordinal) || name.Contains('\\', StringComparison.Ordinal) || name.StartsWith('.') || !Directory.Exists(Path.Combine(manager.RepositoryPath, name)))
-        {
-            return Error(StatusCodes.Status404NotFound, $"No folder '{name}' in the model repository.");
-        }
-
         try
         {
-            var entry = await manager.LoadModelAsync(name, cancellationToken).ConfigureAwait(false);
-            var rows = manager.Index().Where(r => r.Name == name).ToList();
-            return entry.Failed.Count > 0
-                ? Error(StatusCodes.Status400BadRequest, $"Model '{name}' failed to load: {string.Join("; ", entry.Failed.Select(f => $"version {f.Version}: {f.Reason}"))}. Still serving: [{string.Join(", ", entry.Versions.Select(v => v.Version))}].")
-                : TypedResults.Ok<IReadOnlyList<ModelIndexEntry>>(rows);
+            return TypedResults.Ok(await RepositoryControl.LoadAsync(manager, options.Value.ControlMode, name, cancellationToken).ConfigureAwait(false));
         }
-        catch (ModelConfigException e)
+        catch (InferenceException e)
         {
-            return Error(StatusCodes.Status400BadRequest, e.Message);
+            return V2Errors.Error(V2Errors.StatusOf(e.Kind), e.Message);
         }
     }
 
     private static async Task<Results<Ok<IReadOnlyList<ModelIndexEntry>>, JsonHttpResult<V2Error>>> Unload(string name, ModelManager manager, IOptions<ModelRepositoryOptions> options, CancellationToken cancellationToken)
     {
-        if (options.Value.ControlMode == ModelControlMode.None)
+        try
         {
-            return Error(StatusCodes.Status400BadRequest, "Model control is disabled (ModelRepository:ControlMode is none); use explicit or poll.");
+            return TypedResults.Ok(await RepositoryControl.UnloadAsync(manager, options.Value.ControlMode, name, cancellationToken).ConfigureAwait(false));
         }
-
-        return await manager.UnloadModelAsync(name, "unloaded through the repository API", cancellationToken).ConfigureAwait(false)
-            ? TypedResults.Ok<IReadOnlyList<ModelIndexEntry>>(manager.Index().Where(r => r.Name == name).ToList())
-            : Error(StatusCodes.Status404NotFound, $"Unknown model '{name}'.");
+        catch (InferenceException e)
+        {
+            return V2Errors.Error(V2Errors.StatusOf(e.Kind), e.Message);
+        }
     }
 
     private static async ValueTask<object?> RequireApiKey(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var expected = http.RequestServices.GetRequiredService<IOptions<AdminOptions>>().Value.ApiKey!;
-        if (!http.Request.Headers.TryGetValue(AdminOptions.HeaderName, out var given) || string.IsNullOrEmpty(given))
+        var admin = http.RequestServices.GetRequiredService<IOptions<AdminOptions>>().Value;
+        http.Request.Headers.TryGetValue(AdminOptions.HeaderName, out var given);
+        return RepositoryControl.CheckKey(given.ToString(), admin) switch
         {
-            return Error(StatusCodes.Status401Unauthorized, $"This route needs the admin key in the {AdminOptions.HeaderName} header.");
-        }
-
-        // Constant-time comparison; the key itself is never logged or echoed.
-        var ok = CryptographicOperations.FixedTimeEquals(
-            SHA256.HashData(Encoding.UTF8.GetBytes(given.ToString())),
-            SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
-        return ok ? await next(context).ConfigureAwait(false) : Error(StatusCodes.Status403Forbidden, "The admin key is wrong.");
+            AdminKeyCheck.Allowed => await next(context).ConfigureAwait(false),
+            AdminKeyCheck.Missing => V2Errors.Error(StatusCodes.Status401Unauthorized, $"This route needs the admin key in the {AdminOptions.HeaderName} header."),
+            _ => V2Errors.Error(StatusCodes.Status403Forbidden, "The admin key is wrong."),
+        };
     }
-
-    private static JsonHttpResult<V2Error> Error(int status, string message) => V2Errors.Error(status, message);
 }

@@ -22,32 +22,41 @@ public static class StatisticsApi
         return app;
     }
 
-    private static Results<Ok<ModelStatisticsResponse>, JsonHttpResult<V2Error>> Stats(string? name, string? version, ModelRegistry registry)
+    /// <summary>
+    /// The versions asked for (no name: every model's; no version: every served version of the model) with their
+    /// statistics, as REST and gRPC report them: 404 for an unknown model or version, 400 for a malformed version.
+    /// </summary>
+    internal static IReadOnlyList<(ModelVersion Version, ModelStatisticsSnapshot Stats)> Collect(ModelRegistry registry, string? name, string? version)
     {
         IEnumerable<ModelVersion> versions;
+        if (string.IsNullOrEmpty(name))
+        {
+            versions = registry.Models.Values.OrderBy(m => m.Name, StringComparer.Ordinal).SelectMany(m => m.Versions);
+        }
+        else
+        {
+            // Without a version: every served version of the model (the lookup answers 404 for an unknown one).
+            var found = registry.Lookup(name, version);
+            versions = string.IsNullOrEmpty(version) ? registry.Models[name].Versions : [found];
+        }
+
+        return versions
+            .Select(v => (Version: v, Stats: (v.Runner as IModelStatistics)?.GetStatistics()))
+            .Where(x => x.Stats is not null)
+            .Select(x => (x.Version, x.Stats!))
+            .ToList();
+    }
+
+    private static Results<Ok<ModelStatisticsResponse>, JsonHttpResult<V2Error>> Stats(string? name, string? version, ModelRegistry registry)
+    {
         try
         {
-            if (name is null)
-            {
-                versions = registry.Models.Values.OrderBy(m => m.Name, StringComparer.Ordinal).SelectMany(m => m.Versions);
-            }
-            else
-            {
-                // Without a version: every served version of the model (the lookup answers 404 for an unknown one).
-                var found = registry.Lookup(name, version);
-                versions = version is null ? registry.Models[name].Versions : [found];
-            }
+            return TypedResults.Ok(new ModelStatisticsResponse(Collect(registry, name, version).Select(x => ModelStatisticsEntry.From(x.Version, x.Stats)).ToList()));
         }
         catch (InferenceException e)
         {
             return V2Errors.Error(V2Errors.StatusOf(e.Kind), e.Message);
         }
-
-        return TypedResults.Ok(new ModelStatisticsResponse(versions
-            .Select(v => (Version: v, Stats: (v.Runner as IModelStatistics)?.GetStatistics()))
-            .Where(x => x.Stats is not null)
-            .Select(x => ModelStatisticsEntry.From(x.Version, x.Stats!))
-            .ToList()));
     }
 }
 

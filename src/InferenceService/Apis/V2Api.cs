@@ -17,9 +17,6 @@ public static class V2Api
     public const string InferVersionOperation = "V2ModelVersionInfer";
     public const string ServerName = "inference-service";
 
-    /// <summary>Protocol extensions served (Triton's names).</summary>
-    public static readonly IReadOnlyList<string> Extensions = ["binary_tensor_data", "model_repository", "statistics"];
-
     public static string ServerVersion { get; } = typeof(V2Api).Assembly.GetName().Version?.ToString(3) ?? "1.0.0";
 
     public static IEndpointRouteBuilder MapV2Api(this IEndpointRouteBuilder app)
@@ -44,8 +41,8 @@ public static class V2Api
         return app;
     }
 
-    private static Ok<V2ServerMetadata> ServerMetadata() =>
-        TypedResults.Ok(new V2ServerMetadata(ServerName, ServerVersion, Extensions));
+    private static Ok<V2ServerMetadata> ServerMetadata(ServerExtensions extensions) =>
+        TypedResults.Ok(new V2ServerMetadata(ServerName, ServerVersion, extensions.Names));
 
     private static Ok Live() => TypedResults.Ok();
 

@@ -39,6 +39,7 @@ public static class ServiceDefaults
         services.AddSingleton<InferenceMeters>();
         services.AddSingleton<ModelManager>();
         services.AddSingleton<InferenceGateway>();
+        services.AddSingleton<Apis.ServerExtensions>();
         services.AddHostedService<ModelLoaderService>();
         // The host cancels the stop after this: it must outlast the shutdown delay and the drain.
         services.AddOptions<HostOptions>().Configure<IOptions<ModelRepositoryOptions>>((host, repository) =>

@@ -8,7 +8,7 @@ namespace InferenceService.Tests.Apis;
 public sealed class ErrorShapeTests(ServiceFixture service)
 {
     [Theory]
-    [InlineData("GET", "/v2/models/minilm/config", HttpStatusCode.NotFound, "No route GET /v2/models/minilm/config")]
+    [InlineData("GET", "/v2/models/minilm/trace/setting", HttpStatusCode.NotFound, "No route GET /v2/models/minilm/trace/setting")]
     [InlineData("POST", "/v2/nonsense", HttpStatusCode.NotFound, "No route POST /v2/nonsense")]
     [InlineData("DELETE", "/v2/models/minilm/infer", HttpStatusCode.MethodNotAllowed, "DELETE is not allowed on /v2/models/minilm/infer")]
     public async Task V2Route_NoHandlerAnswers_ErrorObject(string method, string path, HttpStatusCode status, string message)

@@ -17,7 +17,7 @@ public sealed class GrpcApiTests(ServiceFixture service) : IDisposable
 
     public void Dispose() => _channel.Dispose();
 
-    private static ModelInferRequest MiniLm(bool raw)
+    internal static ModelInferRequest MiniLm(bool raw)
     {
         var request = new ModelInferRequest { ModelName = "minilm", Id = "g1" };
         foreach (var (name, values) in new[] { ("input_ids", ThisIsATest), ("attention_mask", ThisIsATest.Select(_ => 1L).ToArray()), ("token_type_ids", new long[7]) })
@@ -38,7 +38,7 @@ public sealed class GrpcApiTests(ServiceFixture service) : IDisposable
         return request;
     }
 
-    private static float[] Floats(ModelInferResponse response) =>
+    internal static float[] Floats(ModelInferResponse response) =>
         System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(response.RawOutputContents[0].Span).ToArray();
 
     [Fact]

@@ -187,7 +187,7 @@ public sealed class V2ApiTests(ServiceFixture service)
         var doc = JsonNode.Parse(await _client.GetStringAsync("/openapi/v1.json"))!;
         var paths = doc["paths"]!.AsObject().Select(p => p.Key).ToList();
 
-        foreach (var route in new[] { "/v2", "/v2/health/live", "/v2/health/ready", "/v2/models/{name}", "/v2/models/{name}/versions/{version}", "/v2/models/{name}/ready", "/v2/models/{name}/versions/{version}/ready", "/v2/models/{name}/infer", "/v2/models/{name}/versions/{version}/infer", "/v2/models/{name}/stats", "/v2/models/stats", "/health/live", "/health/ready", "/health/startup" })
+        foreach (var route in new[] { "/v2", "/v2/health/live", "/v2/health/ready", "/v2/models/{name}", "/v2/models/{name}/versions/{version}", "/v2/models/{name}/ready", "/v2/models/{name}/versions/{version}/ready", "/v2/models/{name}/infer", "/v2/models/{name}/versions/{version}/infer", "/v2/models/{name}/stats", "/v2/models/stats", "/v2/models/{name}/config", "/v2/models/{name}/versions/{version}/config", "/health/live", "/health/ready", "/health/startup" })
         {
             Assert.Contains(route, paths);
         }

@@ -63,7 +63,7 @@ internal static class Calibration
         var spec = config.Warmup ?? new WarmupConfig();
         return config.Inputs.Select(input =>
         {
-            var dims = spec.Dims.TryGetValue(input.Name, out var given) ? given : input.Dims.Select(d => d < 0 ? 1 : d).ToArray();
+            var dims = spec.DimsOf(input);
             long[] shape = [rows, .. dims];
             TensorDataTypes.TryParse(input.Datatype, out var type);
             TensorShape.TryGetElementCount(shape, out var count);
