@@ -7,6 +7,7 @@
 #   bench/run.sh latency [--quick]   open-loop load sweep, static knobs vs latency_target_ms (bench/latency.sh)
 #   bench/run.sh tax [--quick]       the service's compute_infer vs a bare harness, alternated; timer lateness (bench/tax.sh)
 #   bench/run.sh overload [--quick]  512 connections against a saturated model: refusal and admitted latencies (bench/overload.sh)
+#   bench/run.sh mixed [--quick]     mixed-length text (8–256 tokens): raw ideal batches, then /v1/text/embeddings with and without max_batch_tokens (bench/mixed.sh)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -35,6 +36,11 @@ fi
 if [[ "${1:-}" == "overload" ]]; then
   shift
   exec "$ROOT/bench/overload.sh" "$@"
+fi
+
+if [[ "${1:-}" == "mixed" ]]; then
+  shift
+  exec "$ROOT/bench/mixed.sh" "$@"
 fi
 
 QUICK=false

@@ -9,6 +9,8 @@ return args.FirstOrDefault() switch
     "variant" => RepositoryCopies.Variant(BenchArgs.Parse(args[1..])),
     "sweep" => await LatencySweep.RunAsync(BenchArgs.Parse(args[1..])),
     "overload" => await Overload.RunAsync(BenchArgs.Parse(args[1..])),
+    "mixed-raw" => await MixedRaw.RunAsync(BenchArgs.Parse(args[1..])),
+    "mixed-load" => await MixedLoad.RunAsync(BenchArgs.Parse(args[1..])),
     "latency-report" => LatencyReport.Write(BenchArgs.Parse(args[1..])),
     "report" => Report.Write(BenchArgs.Parse(args[1..])),
     "tax" => await ComputeTax.RunAsync(BenchArgs.Parse(args[1..])),
@@ -30,6 +32,9 @@ static int Usage()
                    [--warmup S] [--max-in-flight N] --out FILE
                InferenceService.Bench overload --base URL --model SERVED_NAME --body FILE --content-type TYPE [--raw-binary]
                    --connections N --seconds S --out FILE
+               InferenceService.Bench mixed-raw --models DIR --seconds S --out FILE [--budget TOKENS] [--count N]
+               InferenceService.Bench mixed-load --base URL --models DIR --clients N --seconds S [--warmup S] [--texts K]
+                   [--model SERVED_NAME] [--count N] --out FILE
                InferenceService.Bench latency-report --run DIR --out DIR [--target-ms MS] [--readme FILE]
                InferenceService.Bench tax --base URL --models DIR [--rounds N] [--seconds S] [--out FILE]
                InferenceService.Bench timers [--delay-us US] [--rounds N] [--out FILE]

@@ -38,6 +38,7 @@ internal sealed class BatchingModel
         PriorityLevels = Math.Max(1, batching.PriorityLevels);
         DefaultLevel = batching.PriorityLevels > 0 ? batching.DefaultPriorityLevel - 1 : 0;
         LengthBuckets = batching.LengthBuckets;
+        MaxBatchTokens = batching.MaxBatchTokens;
     }
 
     public string Name { get; }
@@ -71,6 +72,9 @@ internal sealed class BatchingModel
     public int DefaultLevel { get; }
 
     public IReadOnlyList<long> LengthBuckets { get; }
+
+    /// <summary>dynamic_batching.max_batch_tokens: no batch costs more rows × padded length; null for no budget.</summary>
+    public long? MaxBatchTokens { get; }
 
     /// <summary>Checks what a batch's other members depend on and works out where the request may be queued.</summary>
     /// <exception cref="InferenceException">BadRequest, with the reason.</exception>
@@ -138,6 +142,13 @@ internal sealed class BatchingModel
             }
         }
 
+        if (MaxBatchTokens is { } budget && TokenBudget.Cost(rows, length) > budget)
+        {
+            // Refused, as TEI refuses inputs over max_input_length: no batch may cost more, so it could never run.
+            throw InferenceException.BadRequest(
+                $"model '{Name}': the request's padded size {rows} rows × {length} = {TokenBudget.Cost(rows, length)} exceeds dynamic_batching.max_batch_tokens {budget}; send fewer rows or shorter sequences.");
+        }
+
         var bucket = 0;
         while (bucket < LengthBuckets.Count && length > LengthBuckets[bucket])
         {
@@ -145,7 +156,7 @@ internal sealed class BatchingModel
         }
 
         key.Append("#b").Append(bucket);
-        return new RequestShape(key.ToString(), (int)rows, outputs);
+        return new RequestShape(key.ToString(), (int)rows, length, outputs);
     }
 
     /// <summary>The 0-based level for a request's priority (1 = highest); BadRequest when out of range.</summary>

@@ -345,7 +345,9 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
     {
         while (Volatile.Read(ref _running) < _instanceCount)
         {
-            var candidate = _pending.Peek(_model.BatchCap, _policy.PreferredBatchSizes);
+            var candidate = _model.MaxBatchTokens is { } budget
+                ? _pending.PeekWithinBudget(_model.BatchCap, budget, _policy.PreferredBatchSizes)
+                : _pending.Peek(_model.BatchCap, _policy.PreferredBatchSizes);
             if (candidate is null)
             {
                 return null;

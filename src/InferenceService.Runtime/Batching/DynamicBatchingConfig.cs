@@ -32,6 +32,13 @@ public sealed record DynamicBatchingConfig
     public IReadOnlyList<long> LengthBuckets { get; init; } = [];
 
     /// <summary>
+    /// Not in Triton; HuggingFace TEI's max_batch_tokens. A batch's padded cost is its rows × its padded length (the longest
+    /// variable dim of its members); no batch costs more. A request that costs more on its own is refused (400), as TEI
+    /// refuses inputs longer than its max_input_length, so this is also the largest request the model accepts. Null: no budget.
+    /// </summary>
+    public long? MaxBatchTokens { get; init; }
+
+    /// <summary>
     /// Not in Triton. The p99 of queue + compute time to aim for, in ms; null (the default) keeps the static knobs. When set,
     /// <see cref="LatencyTarget.LatencyTuner"/> chooses each batch's size and wait online, with max_batch_size (or the largest preferred
     /// size) and a non-zero max_queue_delay_microseconds as upper bounds; max_queue_delay_microseconds 0 then means "no cap".

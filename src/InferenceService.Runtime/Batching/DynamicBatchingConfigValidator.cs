@@ -69,6 +69,7 @@ public static class DynamicBatchingConfigValidator
 
         ValidatePriorities(batching, errors);
         ValidateBuckets(config, batching, errors);
+        ValidateTokenBudget(config, batching, errors);
         ValidatePadValues(config, errors);
         return errors;
     }
@@ -109,6 +110,37 @@ public static class DynamicBatchingConfigValidator
         if (!config.Inputs.Any(input => input.Dims.Contains(-1)))
         {
             errors.Add($"dynamic_batching.length_buckets [{string.Join(",", buckets)}] needs an input with a variable (-1) dim; none has one.");
+        }
+    }
+
+    private static void ValidateTokenBudget(ModelConfig config, DynamicBatchingConfig batching, List<string> errors)
+    {
+        if (batching.MaxBatchTokens is not { } budget)
+        {
+            return;
+        }
+
+        if (budget <= 0)
+        {
+            errors.Add($"dynamic_batching.max_batch_tokens must be > 0 (the rows × padded length a batch may cost), got {budget}.");
+            return;
+        }
+
+        if (!config.Inputs.Any(input => input.Dims.Contains(-1)))
+        {
+            errors.Add($"dynamic_batching.max_batch_tokens {budget} needs an input with a variable (-1) dim to measure lengths on; none has one.");
+            return;
+        }
+
+        // The budget is also the largest request the model accepts (TEI: max_batch_tokens >= max_input_length), and the
+        // warm-up stands for a request: latency-target calibration builds its batches from it.
+        var warmup = config.Warmup ?? new WarmupConfig();
+        var length = TokenBudget.WarmupLength(config);
+        if (TokenBudget.Cost(warmup.BatchSize, length) > budget)
+        {
+            errors.Add(
+                $"dynamic_batching.max_batch_tokens {budget} is smaller than the warm-up's padded size " +
+                $"(warmup.batch_size {warmup.BatchSize} × length {length} = {TokenBudget.Cost(warmup.BatchSize, length)}): raise the budget or shrink the warm-up.");
         }
     }
 

@@ -6,6 +6,9 @@ namespace InferenceService.Runtime.Batching;
 /// </summary>
 internal sealed class PendingQueue
 {
+    /// <summary><see cref="PeekWithinBudget"/> chooses among at most this many times the cap of a level's oldest compatible requests.</summary>
+    public const int WindowPerCap = 8;
+
     private readonly LinkedList<QueuedRequest>[] _levels;
 
     public PendingQueue(int levelCount)
@@ -105,5 +108,106 @@ internal sealed class PendingQueue
         }
 
         return members is null ? null : new BatchCandidate(members, items, preferredCount, full, oldest);
+    }
+
+    /// <summary>
+    /// The batch that would go next under dynamic_batching.max_batch_tokens <paramref name="budget"/>. The head is the same
+    /// as <see cref="Peek"/>'s and always goes, so every request is sent after at most as many batches as requests ahead
+    /// of it. The rest is chosen, level by level, to keep padding low: first the compatible requests no longer than the
+    /// batch's padded length so far, longest first (they pad nobody else and waste least themselves), then the longer ones,
+    /// shortest first; each joins only if the batch stays within <paramref name="cap"/> items and rows × padded length
+    /// within the budget, and one that does not is passed over (a shorter one may still fit), unlike Peek's stop at the
+    /// first misfit. As in Peek, a lower level is consulted only if this one left no request behind (of another shape, or
+    /// passed over), so a lower priority never overtakes a higher one. Members come in that order, so any leading part of
+    /// them is within the budget too. Null when nothing is queued.
+    /// </summary>
+    public BatchCandidate? PeekWithinBudget(int cap, long budget, IReadOnlySet<int> preferredSizes)
+    {
+        // Bounds the work per call on a deep queue: the oldest requests of a level are chosen from, the rest wait their turn.
+        var window = WindowPerCap * cap;
+        QueuedRequest? head = null;
+        var members = new List<QueuedRequest>();
+        var compatible = new List<QueuedRequest>();
+        var items = 0;
+        long length = 0;
+        var leftBehind = false;
+        foreach (var level in _levels)
+        {
+            var skipped = false;
+            compatible.Clear();
+            for (var node = level.First; node is not null && !leftBehind;)
+            {
+                var next = node.Next;
+                var request = node.Value;
+                if (!request.IsQueued)
+                {
+                    Remove(request);
+                }
+                else if (head is null)
+                {
+                    head = request;
+                    members.Add(request);
+                    items = request.Shape.Rows;
+                    length = request.Shape.Length;
+                }
+                else if (request.Shape.Key != head.Shape.Key)
+                {
+                    skipped = true;
+                }
+                else if (compatible.Count < window)
+                {
+                    compatible.Add(request);
+                }
+                else
+                {
+                    leftBehind = true;
+                }
+
+                node = next;
+            }
+
+            var padded = length;
+            foreach (var request in compatible.Where(r => r.Shape.Length <= padded).OrderByDescending(r => r.Shape.Length)
+                         .Concat(compatible.Where(r => r.Shape.Length > padded).OrderBy(r => r.Shape.Length)))
+            {
+                var longest = Math.Max(length, request.Shape.Length);
+                if (items + request.Shape.Rows > cap || TokenBudget.Cost(items + request.Shape.Rows, longest) > budget)
+                {
+                    leftBehind = true;
+                    continue;
+                }
+
+                members.Add(request);
+                items += request.Shape.Rows;
+                length = longest;
+            }
+
+            if (leftBehind || skipped || items >= cap)
+            {
+                break;
+            }
+        }
+
+        if (head is null)
+        {
+            return null;
+        }
+
+        var preferredCount = 0;
+        var counted = 0;
+        var oldest = long.MaxValue;
+        for (var i = 0; i < members.Count; i++)
+        {
+            counted += members[i].Shape.Rows;
+            oldest = Math.Min(oldest, members[i].EnqueuedAt);
+            if (preferredSizes.Contains(counted))
+            {
+                preferredCount = i + 1;
+            }
+        }
+
+        // Cannot grow: a queued request was passed over, the cap is reached, or even one more row of this length would not fit.
+        var full = leftBehind || items >= cap || TokenBudget.Cost(items + 1, length) > budget;
+        return new BatchCandidate(members, items, preferredCount, full, oldest);
     }
 }

@@ -55,9 +55,9 @@ public sealed class TextClassifier : ITaskPipeline
     internal static TextClassifier Build(ModelVersion model, Func<string, ModelConfig?> repositoryConfig)
     {
         var config = TaskPipelines.ReadConfig<TextClassifierConfig>(model);
-        if (config.MaxTokens is < 2 or > 512)
+        if (config.MaxTokens is < 2 or > TextTokenizer.MaxTokensLimit)
         {
-            throw TaskPipelines.Misconfigured(model, $"pipeline.max_tokens must be 2 to 512, got {config.MaxTokens}");
+            throw TaskPipelines.Misconfigured(model, $"pipeline.max_tokens must be 2 to {TextTokenizer.MaxTokensLimit}, got {config.MaxTokens}");
         }
 
         var labels = TaskPipelines.ReadLines(model, config.Labels, "labels");

@@ -47,7 +47,7 @@ public sealed class TextEmbedder : ITaskPipeline
         }
 
         var result = new List<TextEmbedding>(texts.Count);
-        foreach (var chunk in encoded.Chunk(PipelineTensors.MaxItems(model.Config)))
+        foreach (var chunk in Chunks(encoded, PipelineTensors.MaxItems(model.Config), model.Config.DynamicBatching?.MaxBatchTokens))
         {
             var length = chunk.Max(e => e.Ids.Count);
             var ids = new long[chunk.Length * length];
@@ -107,8 +107,42 @@ public sealed class TextEmbedder : ITaskPipeline
             throw TaskPipelines.Misconfigured(model, $"pipeline.vocab names '{config.Vocab}', which is not a file in {model.Directory}");
         }
 
+        if (model.Config.DynamicBatching?.MaxBatchTokens is { } budget && budget < TextTokenizer.MaxTokensLimit)
+        {
+            // TEI's rule (max_batch_tokens >= max_input_length): every text must be able to run, alone if need be.
+            throw TaskPipelines.Misconfigured(model, $"dynamic_batching.max_batch_tokens {budget} is below {TextTokenizer.MaxTokensLimit}, the most tokens a text may have (Tasks:MaxTokens), so a long text could never run");
+        }
+
         using var stream = File.OpenRead(vocab);
         return new TextEmbedder(new TextTokenizer(stream), output.Name, (int)output.Dims[^1], names.Contains(TypeIdsInput));
+    }
+
+    /// <summary>
+    /// Consecutive texts per request: at most <paramref name="maxItems"/>, and with dynamic_batching.max_batch_tokens at most
+    /// that many rows × longest tokens, since the batcher refuses a request that costs more than a whole batch may.
+    /// </summary>
+    private static IEnumerable<EncodedText[]> Chunks(List<EncodedText> encoded, int maxItems, long? budget)
+    {
+        var start = 0;
+        while (start < encoded.Count)
+        {
+            var end = start + 1;
+            var longest = encoded[start].Ids.Count;
+            while (end < encoded.Count && end - start < maxItems)
+            {
+                var next = Math.Max(longest, encoded[end].Ids.Count);
+                if (budget is { } tokens && (long)(end - start + 1) * next > tokens)
+                {
+                    break;
+                }
+
+                longest = next;
+                end++;
+            }
+
+            yield return encoded.GetRange(start, end - start).ToArray();
+            start = end;
+        }
     }
 
     /// <summary>The mean of the first <paramref name="tokens"/> rows: exactly the positions whose mask is 1.</summary>

@@ -7,6 +7,9 @@ public sealed class TextTokenizer
 {
     public const string VocabFileName = "vocab.txt";
 
+    /// <summary>The most tokens any text is encoded to (Tasks:MaxTokens, a classifier's max_tokens): BERT's 512 positions.</summary>
+    public const int MaxTokensLimit = 512;
+
     private readonly BertTokenizer _tokenizer;
 
     public TextTokenizer(Stream vocab)

@@ -53,7 +53,7 @@ public static class TextApi
             var query = TextLimits.Require("query", body.Query, limits);
             var candidates = TextLimits.Require("candidates", body.Candidates, limits);
 
-            // Query and candidates in one request: one batch for the batcher, one padding length.
+            // Query and candidates in one call: one request (one padding length) unless the model's batch limits split it.
             var embeddings = await embedder.EmbedAsync(gateway, ticket, [query, .. candidates], limits.MaxTokens, cancellationToken).ConfigureAwait(false);
             var results = candidates
                 .Select((text, i) => new TextSimilarityMatch(i, text, VectorMath.Cosine(embeddings[0].Vector, embeddings[i + 1].Vector), embeddings[i + 1].Truncated))

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using InferenceService.Runtime.Pipelines;
 
 namespace InferenceService.Hosting;
 
@@ -30,7 +31,7 @@ public sealed class TaskLimitsOptions : IValidatableObject
     public int MaxTextCharacters { get; set; } = 10_000;
 
     /// <summary>Tokens (with [CLS] and [SEP]) kept per text; longer texts are truncated and say so. MiniLM was trained on 256.</summary>
-    [Range(8, 512)]
+    [Range(8, TextTokenizer.MaxTokensLimit)]
     public int MaxTokens { get; set; } = 256;
 
     /// <summary>The largest k of classify and recommendation requests.</summary>

@@ -100,4 +100,51 @@ public sealed class DynamicBatchingConfigValidatorTests
 
         Assert.Empty(DynamicBatchingConfigValidator.Validate(config));
     }
+
+    [Theory]
+    [InlineData(0L)]
+    [InlineData(-8L)]
+    public void Validate_MaxBatchTokensNotPositive_NamesFieldAndValue(long budget)
+    {
+        var config = TextModel.Config(new DynamicBatchingConfig { MaxBatchTokens = budget });
+
+        var error = Assert.Single(DynamicBatchingConfigValidator.Validate(config));
+
+        Assert.Contains($"dynamic_batching.max_batch_tokens must be > 0 (the rows × padded length a batch may cost), got {budget}.", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_MaxBatchTokensWithoutVariableDim_SaysThereIsNoLengthToCount()
+    {
+        var config = TextModel.Config(new DynamicBatchingConfig { MaxBatchTokens = 64 }) with
+        {
+            Inputs = [new TensorConfig { Name = "input_ids", Datatype = "INT64", Dims = [16] }],
+        };
+
+        Assert.Contains("max_batch_tokens 64 needs an input with a variable (-1) dim", Assert.Single(DynamicBatchingConfigValidator.Validate(config)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_MaxBatchTokensBelowWarmupSize_PrintsTheWarmupsCost()
+    {
+        var config = TextModel.Config(new DynamicBatchingConfig { MaxBatchTokens = 100 }) with
+        {
+            Warmup = new WarmupConfig { BatchSize = 4, Dims = new Dictionary<string, long[]> { ["input_ids"] = [32], ["attention_mask"] = [32] } },
+        };
+
+        var error = Assert.Single(DynamicBatchingConfigValidator.Validate(config));
+
+        Assert.Contains("max_batch_tokens 100 is smaller than the warm-up's padded size (warmup.batch_size 4 × length 32 = 128)", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_MaxBatchTokensCoveringWarmup_ReturnsNoErrors()
+    {
+        var config = TextModel.Config(new DynamicBatchingConfig { MaxBatchTokens = 128, LengthBuckets = [16, 64] }) with
+        {
+            Warmup = new WarmupConfig { BatchSize = 4, Dims = new Dictionary<string, long[]> { ["input_ids"] = [32], ["attention_mask"] = [32] } },
+        };
+
+        Assert.Empty(DynamicBatchingConfigValidator.Validate(config));
+    }
 }

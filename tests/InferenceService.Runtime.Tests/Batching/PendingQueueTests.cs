@@ -104,5 +104,5 @@ public sealed class PendingQueueTests
     }
 
     private static QueuedRequest Queued(string key, int rows, int level, long at) =>
-        new(TextModel.Request(1, 4, rows), new RequestShape(key, rows, TextModel.Outputs), level, at);
+        new(TextModel.Request(1, 4, rows), new RequestShape(key, rows, 4, TextModel.Outputs), level, at);
 }

@@ -67,7 +67,7 @@ public sealed class QueueDelayPolicyTests
     // Every member arrived at timestamp 0, so the oldest has waited `now`.
     private static BatchCandidate Candidate(int members, int preferredCount, bool full)
     {
-        var queued = Enumerable.Range(0, members).Select(_ => new QueuedRequest(TextModel.Request(1, 4), new RequestShape("a", 1, TextModel.Outputs), 0, 0)).ToList();
+        var queued = Enumerable.Range(0, members).Select(_ => new QueuedRequest(TextModel.Request(1, 4), new RequestShape("a", 1, 4, TextModel.Outputs), 0, 0)).ToList();
         return new BatchCandidate(queued, members, preferredCount, full, OldestEnqueuedAt: 0);
     }
 

@@ -63,6 +63,44 @@ public sealed class ModelCallContractTests
         Assert.Equal([1, 2], result.Items.Select(i => i.Index));
     }
 
+    [Fact]
+    public async Task TextEmbedder_TextsCostMoreThanMaxBatchTokensTogether_SendsConsecutiveRequestsWithinIt()
+    {
+        var config = MiniLmWithBudget(512);
+        var (gateway, runner) = RecordingRunner.Serve("minilm", config, HiddenStates, Path.Combine(RepoModels.Dir("minilm"), "1"));
+        var long200 = string.Join(' ', Enumerable.Repeat("hello", 198));
+
+        using var ticket = gateway.AdmitPipeline<TextEmbedder>("minilm", PipelineKinds.TextEmbedder, out var embedder);
+        var embeddings = await embedder.EmbedAsync(gateway, ticket, [long200, long200, long200, "hello"], 256, CancellationToken.None);
+
+        // 2 × 200 = 400 fits 512, a third 200 would make 600; the short text joins the last one (2 × 200 again).
+        Assert.Equal([[2L, 200], [2L, 200]], runner.Requests.Select(r => r.Inputs[0].Shape));
+        Assert.Equal([200, 200, 200, 3], embeddings.Select(e => e.Tokens));
+    }
+
+    [Fact]
+    public void TextEmbedder_MaxBatchTokensBelowLongestText_FailsToLoadNamingBothNumbers()
+    {
+        var error = Assert.Throws<PipelineException>(() => RecordingRunner.Serve("minilm", MiniLmWithBudget(256), HiddenStates, Path.Combine(RepoModels.Dir("minilm"), "1")));
+
+        Assert.Contains($"dynamic_batching.max_batch_tokens 256 is below {TextTokenizer.MaxTokensLimit}", error.Message, StringComparison.Ordinal);
+    }
+
+    private static ModelConfig MiniLmWithBudget(long budget)
+    {
+        var config = RepoModels.Config("minilm");
+        return config with { DynamicBatching = config.DynamicBatching! with { MaxBatchTokens = budget } };
+    }
+
+    /// <summary>MiniLM's last_hidden_state for a request: ones, [rows, length, 384].</summary>
+    private static IReadOnlyList<Tensor> HiddenStates(InferenceRequest request)
+    {
+        var shape = request.Inputs[0].Shape;
+        var values = new float[shape[0] * shape[1] * 384];
+        Array.Fill(values, 1f);
+        return [Tensor.Create("last_hidden_state", TensorDataType.Fp32, [shape[0], shape[1], 384], values)];
+    }
+
     private static byte[] Png()
     {
         using var bitmap = new SKBitmap(64, 48);

@@ -14,10 +14,11 @@ internal sealed class RecordingRunner(Func<InferenceRequest, IReadOnlyList<Tenso
     /// A registry serving one ready version of a model with <paramref name="config"/> (its pipeline built as at load),
     /// whose requests go through the gateway to a new recording runner.
     /// </summary>
-    public static (InferenceGateway Gateway, RecordingRunner Runner) Serve(string name, ModelConfig config, Func<InferenceRequest, IReadOnlyList<Tensor>> answer)
+    /// <param name="directory">The version folder its pipeline reads side files from (a vocabulary, labels); the temp folder by default.</param>
+    public static (InferenceGateway Gateway, RecordingRunner Runner) Serve(string name, ModelConfig config, Func<InferenceRequest, IReadOnlyList<Tensor>> answer, string? directory = null)
     {
         var runner = new RecordingRunner(answer);
-        var model = new ModelVersion(name, 1, config, Path.GetTempPath());
+        var model = new ModelVersion(name, 1, config, directory ?? Path.GetTempPath());
         model.MarkReady(null!, runner, new VersionServices(TaskPipelines.Build(model, _ => null), Metrics: null, InputRanges: null));
         var registry = new ModelRegistry();
         registry.Publish(new ModelEntry(name, Path.GetTempPath(), config, [model], [], fingerprint: null));

@@ -67,7 +67,9 @@ internal sealed class LatencyTuner
         string? unreachable;
         try
         {
-            points = await Calibration.RunAsync(_model.Config, executor, _model.BatchCap, _budget.TargetMs, _timeProvider, stop, cancellationToken).ConfigureAwait(false);
+            // Never larger than max_batch_tokens allows at the calibration's length: no batch the model runs exceeds the budget.
+            var cap = TokenBudget.LargestBatch(_model.BatchCap, _model.MaxBatchTokens, TokenBudget.WarmupLength(_model.Config));
+            points = await Calibration.RunAsync(_model.Config, executor, cap, _budget.TargetMs, _timeProvider, stop, cancellationToken).ConfigureAwait(false);
             bucket = CalibrationBucket();
             state = points.Count > 0 ? "done" : "failed: stopped before the first run";
         }

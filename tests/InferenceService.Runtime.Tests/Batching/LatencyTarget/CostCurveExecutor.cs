@@ -13,6 +13,7 @@ namespace InferenceService.Runtime.Tests.Batching.LatencyTarget;
 internal sealed class CostCurveExecutor(FakeTimeProvider time, double aMs, double bMs, int instanceCount = 1) : IBatchExecutor
 {
     private readonly ConcurrentQueue<int> _sizes = new();
+    private readonly ConcurrentQueue<(int Rows, long Length)> _runs = new();
     private readonly ConcurrentQueue<double> _overrides = new();
     private TaskCompletionSource _gate = Opened();
 
@@ -23,6 +24,9 @@ internal sealed class CostCurveExecutor(FakeTimeProvider time, double aMs, doubl
 
     /// <summary>The batch size of every run so far, calibration runs included.</summary>
     public IReadOnlyList<int> Sizes => _sizes.ToArray();
+
+    /// <summary>The rows and padded length (input dims 0 and 1) of every run so far, calibration runs included.</summary>
+    public IReadOnlyList<(int Rows, long Length)> Runs => _runs.ToArray();
 
     /// <summary>A factor on the cost by the batch's sequence length (e.g. longer buckets cost more); 1 by default.</summary>
     public Func<long, double> LengthFactor { get; set; } = _ => 1;
@@ -42,6 +46,7 @@ internal sealed class CostCurveExecutor(FakeTimeProvider time, double aMs, doubl
         // Bounded, so a test that fails before opening the gate does not hang in the batcher's disposal.
         await Volatile.Read(ref _gate).Task.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
         var rows = (int)inputs[0].Shape[0];
+        _runs.Enqueue((rows, inputs[0].Shape[1]));
         _sizes.Enqueue(rows);
         time.Advance(TimeSpan.FromMilliseconds(_overrides.TryDequeue(out var ms) ? ms : CostMs(rows, inputs[0].Shape[1])));
         return FakeTextExecutor.Compute(inputs, outputNames);

@@ -18,7 +18,7 @@ internal sealed class LatencyTargetHarness : IAsyncDisposable
     private long _received;
 
     /// <param name="calibrationRunsMs">The first runs' times, whatever their size (a calibration on a busy machine); the cost curve after them.</param>
-    public LatencyTargetHarness(double targetMs, double aMs, double bMs, int maxBatchSize = 32, int instances = 1, IReadOnlyList<long>? lengthBuckets = null, IReadOnlyList<double>? calibrationRunsMs = null)
+    public LatencyTargetHarness(double targetMs, double aMs, double bMs, int maxBatchSize = 32, int instances = 1, IReadOnlyList<long>? lengthBuckets = null, IReadOnlyList<double>? calibrationRunsMs = null, long? maxBatchTokens = null)
     {
         Executor = new CostCurveExecutor(Time, aMs, bMs, instances);
         foreach (var ms in calibrationRunsMs ?? [])
@@ -26,7 +26,7 @@ internal sealed class LatencyTargetHarness : IAsyncDisposable
             Executor.NextRunTakes(ms);
         }
 
-        var config = TextModel.Config(new DynamicBatchingConfig { LatencyTargetMs = targetMs, LengthBuckets = lengthBuckets ?? [] }, maxBatchSize);
+        var config = TextModel.Config(new DynamicBatchingConfig { LatencyTargetMs = targetMs, LengthBuckets = lengthBuckets ?? [], MaxBatchTokens = maxBatchTokens }, maxBatchSize);
         Batcher = (DynamicBatcher)ModelRunnerFactory.Create("text", config, Executor, Time, NullLoggerFactory.Instance);
         Watcher = new LoopWatcher(Batcher);
     }
