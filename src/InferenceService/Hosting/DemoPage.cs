@@ -11,6 +11,11 @@ public static class DemoPage
         ArgumentNullException.ThrowIfNull(app);
         app.UseDefaultFiles();
         app.UseStaticFiles();
+
+        // POST / is TEI's embed route (TeiApi). Routing runs before the static files, and with a POST-only route at /
+        // it would answer GET / with 405, so the page gets its own GET route.
+        var index = Path.Combine(app.Environment.WebRootPath, "index.html");
+        app.MapGet("/", () => TypedResults.PhysicalFile(index, "text/html")).ExcludeFromDescription();
         return app;
     }
 }
