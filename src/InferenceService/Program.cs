@@ -20,6 +20,8 @@ app.MapRepositoryApi();
 app.MapVisionApi();
 app.MapTextApi();
 app.MapRecommendationsApi();
+app.MapOpenAIApi();
+app.MapTeiApi();
 return app.RunService();
 
 /// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>

@@ -34,19 +34,43 @@ public sealed class TextEmbedder : ITaskPipeline
     /// <summary>Values per embedding (the hidden size).</summary>
     public int Width { get; }
 
-    public async Task<IReadOnlyList<TextEmbedding>> EmbedAsync(InferenceGateway gateway, InferenceTicket ticket, IReadOnlyList<string> texts, int maxTokens, CancellationToken cancellationToken)
+    /// <summary>The version's tokenizer, for callers that check or send token ids themselves.</summary>
+    public TextTokenizer Tokenizer => _tokenizer;
+
+    /// <summary>Unit-length embeddings of <paramref name="texts"/>, each cut to its first <paramref name="maxTokens"/> tokens.</summary>
+    public Task<IReadOnlyList<TextEmbedding>> EmbedAsync(InferenceGateway gateway, InferenceTicket ticket, IReadOnlyList<string> texts, int maxTokens, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        return EmbedAsync(gateway, ticket, Encode(ticket, texts, maxTokens, TruncationDirection.Right), normalize: true, cancellationToken);
+    }
+
+    /// <summary>Tokenises <paramref name="texts"/> (the request's pre-processing span), each cut at <paramref name="direction"/> to <paramref name="maxTokens"/>.</summary>
+    public IReadOnlyList<EncodedText> Encode(InferenceTicket ticket, IReadOnlyList<string> texts, int maxTokens, TruncationDirection direction)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        ArgumentNullException.ThrowIfNull(texts);
+        using (InferenceTelemetry.StartStage(InferenceTelemetry.PreprocessSpan, ticket.Model.Name))
+        {
+            return texts.Select(t => _tokenizer.Encode(t, maxTokens, direction)).ToList();
+        }
+    }
+
+    /// <summary>
+    /// Embeddings of already encoded texts, in order: more than the model's max_batch_size are sent as several
+    /// requests of at most that many. Mean-pooled, and L2-normalised when <paramref name="normalize"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<TextEmbedding>> EmbedAsync(InferenceGateway gateway, InferenceTicket ticket, IReadOnlyList<EncodedText> encoded, bool normalize, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(gateway);
         ArgumentNullException.ThrowIfNull(ticket);
-        ArgumentNullException.ThrowIfNull(texts);
+        ArgumentNullException.ThrowIfNull(encoded);
         var model = ticket.Model;
-        List<EncodedText> encoded;
-        using (InferenceTelemetry.StartStage(InferenceTelemetry.PreprocessSpan, model.Name))
+        if (encoded.Any(e => e.Ids.Count == 0))
         {
-            encoded = texts.Select(t => _tokenizer.Encode(t, maxTokens)).ToList();
+            throw PipelineException.BadRequest("An input has no tokens; the mean of nothing is no embedding.");
         }
 
-        var result = new List<TextEmbedding>(texts.Count);
+        var result = new List<TextEmbedding>(encoded.Count);
         foreach (var chunk in Chunks(encoded, PipelineTensors.MaxItems(model.Config), model.Config.DynamicBatching?.MaxBatchTokens))
         {
             var length = chunk.Max(e => e.Ids.Count);
@@ -78,7 +102,11 @@ public sealed class TextEmbedder : ITaskPipeline
             for (var i = 0; i < chunk.Length; i++)
             {
                 var vector = MeanPool(states.AsSpan(i * length * Width, length * Width), chunk[i].Ids.Count, Width);
-                VectorMath.L2Normalize(vector);
+                if (normalize)
+                {
+                    VectorMath.L2Normalize(vector);
+                }
+
                 result.Add(new TextEmbedding(vector, chunk[i].Ids.Count, chunk[i].Truncated));
             }
         }
@@ -121,7 +149,7 @@ public sealed class TextEmbedder : ITaskPipeline
     /// Consecutive texts per request: at most <paramref name="maxItems"/>, and with dynamic_batching.max_batch_tokens at most
     /// that many rows × longest tokens, since the batcher refuses a request that costs more than a whole batch may.
     /// </summary>
-    private static IEnumerable<EncodedText[]> Chunks(List<EncodedText> encoded, int maxItems, long? budget)
+    private static IEnumerable<EncodedText[]> Chunks(IReadOnlyList<EncodedText> encoded, int maxItems, long? budget)
     {
         var start = 0;
         while (start < encoded.Count)
@@ -140,7 +168,7 @@ public sealed class TextEmbedder : ITaskPipeline
                 end++;
             }
 
-            yield return encoded.GetRange(start, end - start).ToArray();
+            yield return encoded.Skip(start).Take(end - start).ToArray();
             start = end;
         }
     }

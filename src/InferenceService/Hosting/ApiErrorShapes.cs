@@ -5,7 +5,8 @@ namespace InferenceService.Hosting;
 
 /// <summary>
 /// Errors no handler wrote (unknown routes, wrong methods, unreadable requests, unhandled exceptions) in the shape of
-/// the API family the path belongs to: <c>{"error": "..."}</c> under /v2, problem+json with a detail elsewhere.
+/// the API family the path belongs to: <c>{"error": "..."}</c> under /v2, OpenAI's <c>{"error": {...}}</c> under
+/// /v1/embeddings and /v1/models, TEI's <c>{"error", "error_type"}</c> on TEI's routes, problem+json elsewhere.
 /// </summary>
 internal static class ApiErrorShapes
 {
@@ -39,6 +40,16 @@ internal static class ApiErrorShapes
         if (request.Path.StartsWithSegments("/v2", StringComparison.Ordinal))
         {
             return http.Response.WriteAsJsonAsync(new Apis.V2Error(detail));
+        }
+
+        if (Apis.OpenAIApi.Owns(request.Path))
+        {
+            return http.Response.WriteAsJsonAsync(Apis.OpenAIErrors.Body(status, detail));
+        }
+
+        if (Apis.TeiApi.Owns(request.Path, request.Method))
+        {
+            return http.Response.WriteAsJsonAsync(Apis.TeiErrors.Body(status, detail));
         }
 
         return http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext

@@ -11,6 +11,15 @@ public static class DemoPage
         ArgumentNullException.ThrowIfNull(app);
         app.UseDefaultFiles();
         app.UseStaticFiles();
+
+        // POST / is TEI's embed route (TeiApi). Routing runs before the static files, and with a POST-only route at /
+        // it would answer GET / with 405, so the page gets its own GET route (where there is a page: a host started
+        // from a folder without wwwroot has none).
+        if (app.Environment.WebRootFileProvider.GetFileInfo("index.html") is { Exists: true, PhysicalPath: { } index })
+        {
+            app.MapGet("/", () => TypedResults.PhysicalFile(index, "text/html")).ExcludeFromDescription();
+        }
+
         return app;
     }
 }

@@ -19,3 +19,9 @@ internal sealed partial class ResponseCacheOptionsValidator : IValidateOptions<R
 
 [OptionsValidator]
 internal sealed partial class RateLimitingOptionsValidator : IValidateOptions<RateLimitingOptions>;
+
+[OptionsValidator]
+internal sealed partial class OpenAIOptionsValidator : IValidateOptions<OpenAIOptions>;
+
+[OptionsValidator]
+internal sealed partial class TeiOptionsValidator : IValidateOptions<TeiOptions>;

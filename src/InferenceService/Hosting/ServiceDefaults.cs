@@ -22,6 +22,10 @@ public static class ServiceDefaults
         services.AddSingleton<IValidateOptions<LimitsOptions>, LimitsOptionsValidator>();
         services.AddOptionsWithValidateOnStart<TaskLimitsOptions>().BindConfiguration(TaskLimitsOptions.Section);
         services.AddSingleton<IValidateOptions<TaskLimitsOptions>, TaskLimitsOptionsValidator>();
+        services.AddOptionsWithValidateOnStart<OpenAIOptions>().BindConfiguration(OpenAIOptions.Section);
+        services.AddSingleton<IValidateOptions<OpenAIOptions>, OpenAIOptionsValidator>();
+        services.AddOptionsWithValidateOnStart<TeiOptions>().BindConfiguration(TeiOptions.Section);
+        services.AddSingleton<IValidateOptions<TeiOptions>, TeiOptionsValidator>();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<OnnxRuntimeEnvironment>();

@@ -39,4 +39,84 @@ public sealed class TextTokenizerTests
         Assert.Equal(full.Ids.Count, cut.FullLength);
         Assert.Equal([.. full.Ids.Take(4), 102], cut.Ids);
     }
+
+    [Fact]
+    public void Encode_LeftTruncation_KeepsClsAndTheLastTokens()
+    {
+        var full = Tokenizer.Value.Encode("one two three four five six seven", 256);
+
+        var cut = Tokenizer.Value.Encode("one two three four five six seven", 5, TruncationDirection.Left);
+
+        Assert.True(cut.Truncated);
+        Assert.Equal([101, .. full.Ids.TakeLast(4)], cut.Ids);
+    }
+
+    [Fact]
+    public void VocabularySize_MiniLmVocab_Is30522()
+    {
+        Assert.Equal(30522, Tokenizer.Value.VocabularySize);
+    }
+
+    [Fact]
+    public void Tokenize_KnownSentence_ReturnsIdsTextsAndOffsets()
+    {
+        var tokens = Tokenizer.Value.Tokenize("This is a test.", addSpecialTokens: true);
+
+        Assert.Equal([101, 2023, 2003, 1037, 3231, 1012, 102], tokens.Select(t => t.Id));
+        Assert.Equal(new TextToken(101, "[CLS]", true, null, null), tokens[0]);
+        Assert.Equal(new TextToken(2023, "This", false, 0, 4), tokens[1]);
+        Assert.Equal(new TextToken(1012, ".", false, 14, 15), tokens[5]);
+        Assert.Equal(new TextToken(102, "[SEP]", true, null, null), tokens[6]);
+    }
+
+    [Fact]
+    public void Tokenize_WithoutSpecialTokens_HasNoClsOrSep()
+    {
+        var tokens = Tokenizer.Value.Tokenize("This is a test.", addSpecialTokens: false);
+
+        Assert.Equal([2023, 2003, 1037, 3231, 1012], tokens.Select(t => t.Id));
+    }
+
+    [Theory]
+    [InlineData("CAFÉ Crème brûlée")]
+    [InlineData("Cafe\u0301 with a combining accent")]
+    [InlineData("tabs\tand\nnew lines")]
+    [InlineData("日本語のテキスト and 中文")]
+    [InlineData("emoji 😀 between words 🎉!")]
+    [InlineData("unaffable tokenization")]
+    [InlineData("  leading and trailing spaces  ")]
+    public void Tokenize_AnyText_GivesTheIdsOfEncodeAndTheTextEachTokenCovers(string escaped)
+    {
+        var text = System.Text.RegularExpressions.Regex.Unescape(escaped);
+
+        var tokens = Tokenizer.Value.Tokenize(text, addSpecialTokens: true);
+
+        Assert.Equal(Tokenizer.Value.Encode(text, 10_000).Ids, tokens.Select(t => t.Id));
+        var codePoints = text.EnumerateRunes().Select(r => r.ToString()).ToArray();
+        foreach (var token in tokens.Where(t => !t.Special))
+        {
+            Assert.Equal(string.Concat(codePoints[token.Start!.Value..token.Stop!.Value]), token.Text);
+        }
+    }
+
+    [Fact]
+    public void Tokenize_SubwordPieces_CoverTheirPartOfTheWord()
+    {
+        var tokens = Tokenizer.Value.Tokenize("Unaffable", addSpecialTokens: false);
+
+        Assert.True(tokens.Count > 1, "expected the word to split into pieces");
+        Assert.Equal("Unaffable", string.Concat(tokens.Select(t => t.Text)));
+        Assert.Equal(0, tokens[0].Start);
+        Assert.Equal(9, tokens[^1].Stop);
+    }
+
+    [Fact]
+    public void Limit_IdsAsGiven_CutsWithoutKeepingSpecialTokens()
+    {
+        int[] ids = [1, 2, 3, 4, 5];
+
+        Assert.Equal([1, 2, 3], EncodedText.Limit(ids, 3, TruncationDirection.Right, framed: false).Ids);
+        Assert.Equal([3, 4, 5], EncodedText.Limit(ids, 3, TruncationDirection.Left, framed: false).Ids);
+        Assert.False(EncodedText.Limit(ids, 5, TruncationDirection.Left, framed: false).Truncated);
+    }
 }
