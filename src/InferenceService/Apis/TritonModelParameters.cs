@@ -33,6 +33,11 @@ internal static class TritonModelParameters
                 parameters["dynamic_batching.length_buckets"] = Json(batching.LengthBuckets);
             }
 
+            if (batching.MaxBatchTokens is { } tokens)
+            {
+                parameters["dynamic_batching.max_batch_tokens"] = Json(tokens);
+            }
+
             if (batching.LatencyTargetMs is { } target)
             {
                 parameters["dynamic_batching.latency_target_ms"] = Json(target);

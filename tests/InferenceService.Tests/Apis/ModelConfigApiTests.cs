@@ -63,7 +63,7 @@ public sealed class ModelConfigApiTests(ServiceFixture service) : IDisposable
         Assert.Equal("TYPE_FP32", json["output"]![0]!["data_type"]!.GetValue<string>());
         Assert.False(json["input"]![0]!["optional"]!.GetValue<bool>());
         var batching = json["dynamic_batching"]!;
-        Assert.Equal(2000L, batching["max_queue_delay_microseconds"]!.GetValue<long>());
+        Assert.Equal(0L, batching["max_queue_delay_microseconds"]!.GetValue<long>());
         Assert.Equal(2048, batching["default_queue_policy"]!["max_queue_size"]!.GetValue<int>());
         Assert.Equal("REJECT", batching["default_queue_policy"]!["timeout_action"]!.GetValue<string>());
         Assert.Equal(1, json["version_policy"]!["latest"]!["num_versions"]!.GetValue<int>());
@@ -77,6 +77,7 @@ public sealed class ModelConfigApiTests(ServiceFixture service) : IDisposable
         Assert.Equal("0", parameters["inputs.input_ids.pad_value"]!["string_value"]!.GetValue<string>());
         Assert.Equal("""["cuda","cpu"]""", parameters["execution_providers"]!["string_value"]!.GetValue<string>());
         Assert.Equal("text-embedder", JsonNode.Parse(parameters["pipeline"]!["string_value"]!.GetValue<string>())!["kind"]!.GetValue<string>());
+        Assert.Equal("8192", parameters["dynamic_batching.max_batch_tokens"]!["string_value"]!.GetValue<string>());
         Assert.Null(parameters["dynamic_batching.latency_target_ms"]);
     }
 
