@@ -45,6 +45,8 @@ public static class Observability
         // and the request span's tags carry the V2 request id (inference.request_id).
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId | ActivityTrackingOptions.Tags);
         builder.Logging.AddSimpleConsole(o => o.IncludeScopes = true);
+        // Levels and console format changed at run time through POST /v2/logging (Triton's logging extension).
+        RuntimeLogSettings.AddTo(services);
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointVariable]);
         if (otlp)
         {
