@@ -48,6 +48,7 @@ public static class Observability
         // Levels and console format changed at run time through POST /v2/logging (Triton's logging extension).
         RuntimeLogSettings.AddTo(services);
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointVariable]);
+        var tritonNames = builder.Configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>()?.TritonNames ?? true;
         if (otlp)
         {
             builder.Logging.AddOpenTelemetry(o =>
@@ -73,6 +74,7 @@ public static class Observability
         telemetry.WithMetrics(m =>
             {
                 m.AddMeter(InferenceTelemetry.MeterName)
+                    .AddView(i => !tritonNames && i.Name.StartsWith(TritonMetrics.Prefix, StringComparison.Ordinal) ? MetricStreamConfiguration.Drop : null)
                     .AddAspNetCoreInstrumentation()
                     .AddRuntimeInstrumentation()
                     .AddProcessInstrumentation()
