@@ -4,6 +4,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace InferenceService.Tests.Apis;
 
@@ -11,28 +14,34 @@ namespace InferenceService.Tests.Apis;
 /// Triton's HTTP compression, as its Python client uses it: a gzip or deflate (zlib) request body with Content-Encoding,
 /// Accept-Encoding for the response. The adder model answers x + 1, so every number can be checked.
 /// </summary>
-public sealed class CompressionTests : IAsyncLifetime
+public sealed class CompressionTests(CompressionTests.Service service) : IClassFixture<CompressionTests.Service>
 {
     private const int BodyLimit = 256 * 1024;
-    private readonly CustomService _service = new(new()
-    {
-        ["Limits:MaxRequestBodyBytes"] = BodyLimit.ToString(CultureInfo.InvariantCulture),
-        ["Tasks:MaxTextBodyBytes"] = "65536",
-    });
-    private HttpClient _client = null!;
 
-    public async Task InitializeAsync()
+    /// <summary>The adder (x + 1) and MiniLM, with a 256 KiB V2 body limit and a 64 KiB text-task limit.</summary>
+    public sealed class Service : IAsyncLifetime
     {
-        AdderModel.Publish(_service.RepositoryPath, "adder", 1, AdderModel.Build(1f));
-        _service.AddRealModel("minilm");
-        _client = await _service.StartAsync();
-        Assert.True(_service.Models.IsReady, _service.Models.Readiness);
-    }
+        private readonly CustomService _service = new(new()
+        {
+            ["Limits:MaxRequestBodyBytes"] = BodyLimit.ToString(CultureInfo.InvariantCulture),
+            ["Tasks:MaxTextBodyBytes"] = "65536",
+        });
 
-    public Task DisposeAsync()
-    {
-        _service.Dispose();
-        return Task.CompletedTask;
+        public HttpClient Client { get; private set; } = null!;
+
+        public async Task InitializeAsync()
+        {
+            AdderModel.Publish(_service.RepositoryPath, "adder", 1, AdderModel.Build(1f));
+            _service.AddRealModel("minilm");
+            Client = await _service.StartAsync();
+            Assert.True(_service.Models.IsReady, _service.Models.Readiness);
+        }
+
+        public Task DisposeAsync()
+        {
+            _service.Dispose();
+            return Task.CompletedTask;
+        }
     }
 
     /// <summary>What Python's gzip.compress and zlib.compress make.</summary>
@@ -55,7 +64,10 @@ public sealed class CompressionTests : IAsyncLifetime
         return plain.ToArray();
     }
 
-    private Task<HttpResponseMessage> PostAsync(string path, byte[] body, string contentType, string? contentEncoding, string? acceptEncoding = null, int? headerLength = null)
+    private Task<HttpResponseMessage> PostAsync(string path, byte[] body, string contentType, string? contentEncoding, string? acceptEncoding = null, int? headerLength = null) =>
+        PostAsync(service.Client, path, body, contentType, contentEncoding, acceptEncoding, headerLength);
+
+    private static Task<HttpResponseMessage> PostAsync(HttpClient client, string path, byte[] body, string contentType, string? contentEncoding, string? acceptEncoding = null, int? headerLength = null)
     {
         var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
@@ -75,7 +87,7 @@ public sealed class CompressionTests : IAsyncLifetime
             request.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue(acceptEncoding));
         }
 
-        return _client.SendAsync(request);
+        return client.SendAsync(request);
     }
 
     private static byte[] AdderJson(float[] x) =>
@@ -236,6 +248,29 @@ public sealed class CompressionTests : IAsyncLifetime
         using var response = await PostAsync("/v2/models/adder/infer", AdderJson([1, 2, 3, 4]), "application/json", "identity");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Infer_OverKestrel_GzipBothWaysAndBombRefused()
+    {
+        // Kestrel hands the body to the handler through its own pipe, unlike the test server: the same answers there.
+        using var kestrel = new CustomService(new() { ["urls"] = "http://127.0.0.1:0", ["Grpc:Url"] = string.Empty, ["Limits:MaxRequestBodyBytes"] = BodyLimit.ToString(CultureInfo.InvariantCulture) });
+        AdderModel.Publish(kestrel.RepositoryPath, "adder", 1, AdderModel.Build(1f));
+        kestrel.UseKestrel();
+        kestrel.StartServer();
+        await kestrel.Models.Startup.WaitAsync(TimeSpan.FromMinutes(2));
+        var address = kestrel.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        using var client = new HttpClient { BaseAddress = new Uri(address) };
+
+        using var response = await PostAsync(client, "/v2/models/adder/infer", Compress(AdderJson([1, 2, 3, 4]), "gzip"), "application/json", "gzip", acceptEncoding: "gzip");
+        var compressed = await response.Content.ReadAsByteArrayAsync();
+        using var bomb = await PostAsync(client, "/v2/models/adder/infer", Compress(new byte[64 * 1024 * 1024], "gzip"), "application/json", "gzip");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(["gzip"], response.Content.Headers.ContentEncoding);
+        Assert.Equal([2f, 3f, 4f, 5f], JsonNode.Parse(Decompress(compressed, "gzip"))!["outputs"]![0]!["data"]!.AsArray().Select(v => v!.GetValue<float>()));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, bomb.StatusCode);
+        Assert.NotNull(JsonNode.Parse(await bomb.Content.ReadAsStringAsync())!["error"]);
     }
 
     private static byte[] RawDeflate(byte[] data)
