@@ -67,7 +67,7 @@ public static class LoggingApi
     /// applies. Triton's server names the fields log_warning and log_error while its protocol document says
     /// log_warnings and log_errors: both are read.
     /// </summary>
-    private static LogSettings Apply(LogSettings current, JsonElement request)
+    internal static LogSettings Apply(LogSettings current, JsonElement request)
     {
         if (request.ValueKind != JsonValueKind.Object)
         {

@@ -2,6 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using Grpc.Core;
+using Grpc.Net.Client;
+using InferenceService.Apis;
+using InferenceService.Grpc;
 using InferenceService.Tests.Hosting;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -192,8 +196,36 @@ public sealed class LoggingApiTests : IAsyncLifetime
 
         using var response = await client.GetAsync("/v2/logging");
         var metadata = await client.GetFromJsonAsync<JsonObject>("/v2");
+        using var channel = GrpcChannel.ForAddress(service.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = service.Server.CreateHandler() });
+        var rpc = await Assert.ThrowsAsync<RpcException>(async () => await new GRPCInferenceService.GRPCInferenceServiceClient(channel).LogSettingsAsync(new LogSettingsRequest()));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(StatusCode.Unimplemented, rpc.StatusCode);
         Assert.DoesNotContain("logging", metadata!["extensions"]!.AsArray().Select(e => e!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task LogSettingsRpc_WithKey_ReadsAndChangesAsRestDoes()
+    {
+        using var channel = GrpcChannel.ForAddress(_factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = _factory.Server.CreateHandler() });
+        var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+        var key = new Metadata { { GrpcInferenceApi.AdminKeyMetadata, Key } };
+
+        var read = await client.LogSettingsAsync(new LogSettingsRequest(), key);
+        var changed = await client.LogSettingsAsync(new LogSettingsRequest { Settings = { ["log_verbose_level"] = new() { Uint32Param = 1 } } }, key);
+        var debugAtOne = Logs(LogLevel.Debug);
+        var rest = await _client.GetFromJsonAsync<JsonObject>("/v2/logging");
+        var bad = await Assert.ThrowsAsync<RpcException>(async () => await client.LogSettingsAsync(new LogSettingsRequest { Settings = { ["log_info"] = new() { Uint32Param = 1 } } }, key));
+        var noKey = await Assert.ThrowsAsync<RpcException>(async () => await client.LogSettingsAsync(new LogSettingsRequest()));
+
+        Assert.Equal(
+            ["log_error=True", "log_file=", "log_format=default", "log_info=True", "log_verbose_level=0", "log_warning=True"],
+            read.Settings.Select(s => $"{s.Key}={(s.Value.ParameterChoiceCase switch { LogSettingsResponse.Types.SettingValue.ParameterChoiceOneofCase.BoolParam => s.Value.BoolParam.ToString(), LogSettingsResponse.Types.SettingValue.ParameterChoiceOneofCase.Uint32Param => s.Value.Uint32Param.ToString(System.Globalization.CultureInfo.InvariantCulture), _ => s.Value.StringParam })}").Order(StringComparer.Ordinal));
+        Assert.Equal(1u, changed.Settings["log_verbose_level"].Uint32Param);
+        Assert.True(debugAtOne);
+        Assert.Equal(1, rest!["log_verbose_level"]!.GetValue<int>());
+        Assert.Equal(StatusCode.InvalidArgument, bad.StatusCode);
+        Assert.Contains("log_info must be true or false, got 1", bad.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(StatusCode.Unauthenticated, noKey.StatusCode);
     }
 }
