@@ -17,6 +17,7 @@ app.MapV2Api();
 app.MapStatisticsApi();
 app.MapModelConfigApi();
 app.MapRepositoryApi();
+app.MapLoggingApi();
 app.MapVisionApi();
 app.MapTextApi();
 app.MapRecommendationsApi();

@@ -41,6 +41,9 @@ public sealed class InferenceMeters
             () => PendingRequests(registry),
             unit: null,
             description: "Requests admitted to a model's queue and not yet in a batch (summed over its versions).");
+
+        // Dropped by a view when Metrics:TritonNames is false (the host's Observability).
+        TritonMetrics.Register(Meter, registry);
     }
 
     public Meter Meter { get; }

@@ -62,11 +62,11 @@ internal sealed partial class GrpcInferenceApi
         }
     }
 
-    private void RequireAdmin(ServerCallContext context)
+    private void RequireAdmin(ServerCallContext context, string extension = "model repository")
     {
         if (!RepositoryControl.IsServed(admin.Value))
         {
-            throw new RpcException(new Status(StatusCode.Unimplemented, "The model repository extension is not served: it needs an admin key (Admin:ApiKey) configured."));
+            throw new RpcException(new Status(StatusCode.Unimplemented, $"The {extension} extension is not served: it needs an admin key (Admin:ApiKey) configured."));
         }
 
         switch (RepositoryControl.CheckKey(context.RequestHeaders.GetValue(AdminKeyMetadata), admin.Value))

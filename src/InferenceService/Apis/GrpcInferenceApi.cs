@@ -20,6 +20,7 @@ internal sealed partial class GrpcInferenceApi(
     ModelManager manager,
     IOptions<AdminOptions> admin,
     IOptions<ModelRepositoryOptions> repository,
+    RuntimeLogSettings logSettings,
     ILogger<GrpcInferenceApi> logger) : GRPCInferenceService.GRPCInferenceServiceBase
 {
     public override Task<ServerLiveResponse> ServerLive(ServerLiveRequest request, ServerCallContext context) =>

@@ -51,7 +51,8 @@ public static class RepositoryApi
         }
     }
 
-    private static async ValueTask<object?> RequireApiKey(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    /// <summary>The admin routes' filter (repository, logging): 401 without the key, 403 with a wrong one.</summary>
+    internal static async ValueTask<object?> RequireApiKey(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
         var admin = http.RequestServices.GetRequiredService<IOptions<AdminOptions>>().Value;

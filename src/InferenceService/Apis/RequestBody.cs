@@ -1,4 +1,5 @@
 using System.Buffers;
+using InferenceService.Runtime.Inference;
 
 namespace InferenceService.Apis;
 
@@ -45,6 +46,11 @@ internal static class RequestBody
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             throw new RequestBodyTooLargeException(limit);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status400BadRequest)
+        {
+            // A body the server could not read as sent, e.g. a truncated gzip body (HttpCompression): the client's fault.
+            throw InferenceException.BadRequest(e.Message);
         }
     }
 }

@@ -19,6 +19,11 @@ public sealed class ServerExtensions
             names.Add("model_repository");
         }
 
+        if (LoggingApi.IsServed(admin.Value))
+        {
+            names.Add(LoggingApi.ExtensionName);
+        }
+
         Names = names.Order(StringComparer.Ordinal).ToList();
     }
 

@@ -25,7 +25,7 @@ internal static class TaskProblems
         {
             PipelineException e => Problem(StatusOf(e.Kind), e.Message),
             InferenceException e => Problem(V2Errors.StatusOf(e.Kind), e.Message),
-            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } e => Problem(StatusCodes.Status413PayloadTooLarge, e.Message),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge or StatusCodes.Status400BadRequest } e => Problem(e.StatusCode, e.Message),
             _ => null,
         };
         return problem is not null;

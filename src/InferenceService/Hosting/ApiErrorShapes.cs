@@ -26,7 +26,8 @@ internal static class ApiErrorShapes
         return app;
     }
 
-    private static Task WriteAsync(HttpContext http, int status, string? detail)
+    /// <summary>An error in the shape of the path's API family; a null detail is filled in for the common statuses.</summary>
+    public static Task WriteAsync(HttpContext http, int status, string? detail)
     {
         var request = http.Request;
         detail ??= status switch

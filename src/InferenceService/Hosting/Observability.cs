@@ -45,7 +45,10 @@ public static class Observability
         // and the request span's tags carry the V2 request id (inference.request_id).
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId | ActivityTrackingOptions.Tags);
         builder.Logging.AddSimpleConsole(o => o.IncludeScopes = true);
+        // Levels and console format changed at run time through POST /v2/logging (Triton's logging extension).
+        RuntimeLogSettings.AddTo(services);
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointVariable]);
+        var tritonNames = builder.Configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>()?.TritonNames ?? true;
         if (otlp)
         {
             builder.Logging.AddOpenTelemetry(o =>
@@ -71,6 +74,7 @@ public static class Observability
         telemetry.WithMetrics(m =>
             {
                 m.AddMeter(InferenceTelemetry.MeterName)
+                    .AddView(i => !tritonNames && i.Name.StartsWith(TritonMetrics.Prefix, StringComparison.Ordinal) ? MetricStreamConfiguration.Drop : null)
                     .AddAspNetCoreInstrumentation()
                     .AddRuntimeInstrumentation()
                     .AddProcessInstrumentation()

@@ -54,6 +54,7 @@ public static class ServiceDefaults
             .AddCheck<StartupHealthCheck>("startup", tags: [HealthTags.Startup]);
 
         services.AddProblemDetails();
+        services.AddHttpCompression();
         services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiDocumentInfo>().AddOperationTransformer<OpenApiExamples>().AddOperationTransformer<TaskOpenApiExamples>());
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
         services.AddGrpc(o => o.MaxReceiveMessageSize = (int)Math.Min(int.MaxValue, builder.Configuration.GetSection(LimitsOptions.Section).Get<LimitsOptions>()?.MaxRequestBodyBytes ?? new LimitsOptions().MaxRequestBodyBytes));
@@ -69,7 +70,9 @@ public static class ServiceDefaults
     public static WebApplication UseInferenceServiceDefaults(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseResponseCompression();
         app.UseApiErrorShapes();
+        app.UseRequestInflation();
         app.UseObservability();
         app.MapOpenApi();
         app.MapGrpcService<Apis.GrpcInferenceApi>();

@@ -116,7 +116,7 @@ public sealed class TritonRepositoryGrpcTests
         var grpc = await client.ServerMetadataAsync(new ServerMetadataRequest());
         var restExtensions = JsonNode.Parse(await rest.GetStringAsync("/v2"))!["extensions"]!.AsArray().Select(e => e!.GetValue<string>());
 
-        Assert.Equal(["binary_tensor_data", "model_configuration", "model_repository", "schedule_policy", "statistics"], grpc.Extensions);
+        Assert.Equal(["binary_tensor_data", "logging", "model_configuration", "model_repository", "schedule_policy", "statistics"], grpc.Extensions);
         Assert.Equal(grpc.Extensions, restExtensions);
     }
 

@@ -18,7 +18,7 @@ public sealed class PrometheusScrapeTests
     private const string PrometheusPath = "/usr/bin/prometheus";
 
     [Fact]
-    public async Task Scrape_RealPrometheus_SeesRequestSeriesAndQueueDepth()
+    public async Task Scrape_RealPrometheus_SeesRequestSeriesQueueDepthAndTritonNames()
     {
         Assert.True(File.Exists(PrometheusPath), $"{PrometheusPath} is missing: install Debian's prometheus (apt-get install prometheus); .ci/install.d does it in CI.");
         var name = "scraped-" + Guid.NewGuid().ToString("N")[..8];
@@ -68,9 +68,12 @@ public sealed class PrometheusScrapeTests
             using var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
             var success = await PollAsync(api, $"inference_request_success_total{{model=\"{name}\"}}");
             var pending = await PollAsync(api, $"inference_pending_requests{{model=\"{name}\"}}");
+            // Prometheus asks for OpenMetrics, where a counter's samples end in _total: Triton's names must survive that.
+            var tritonSuccess = await PollAsync(api, $"nv_inference_request_success{{model=\"{name}\",version=\"1\"}}");
 
             Assert.Equal("2", success);
             Assert.Equal("0", pending);
+            Assert.Equal("2", tritonSuccess);
         }
         finally
         {
