@@ -12,6 +12,7 @@ return args.FirstOrDefault() switch
     "latency-report" => LatencyReport.Write(BenchArgs.Parse(args[1..])),
     "report" => Report.Write(BenchArgs.Parse(args[1..])),
     "micro" => MicroBenchmarks.Run(args[1..]),
+    "floats" => FloatFormatCheck.Run(BenchArgs.Parse(args[1..])),
     _ => Usage(),
 };
 
@@ -30,6 +31,7 @@ static int Usage()
                    --connections N --seconds S --out FILE
                InferenceService.Bench latency-report --run DIR --out DIR [--target-ms MS] [--readme FILE]
                InferenceService.Bench micro [--quick] [BenchmarkDotNet args]
+               InferenceService.Bench floats [--from HEX] [--to HEX] [--threads N]
         bench/run.sh drives all of these; see bench/README.md.
         """);
     return 2;
