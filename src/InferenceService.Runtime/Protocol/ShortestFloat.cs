@@ -33,14 +33,12 @@ internal static class ShortestFloat
     private const int MinDecimalPower = -31;   // -k for the largest floats (2^104 wide intervals)
     private const int MaxDecimalPower = 45;    // -k for the smallest subnormals
     private const int MaxExactPower = 27;      // 5^27 < 2^64 < 5^28: 10^0 .. 10^27 fit a 64-bit significand exactly
+    private const ulong ZeroPointZeros = 0x30303030_30302E30; // "0.000000", first character in the lowest byte
 
     private static readonly ulong[] Multipliers = BuildMultipliers(out BinaryExponents);
     private static readonly int[] BinaryExponents;
 
     private static ReadOnlySpan<uint> PowersOf10 => [1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000];
-
-    private const ulong Zeros = 0x30303030_30303030;          // "00000000"
-    private const ulong ZeroPointZeros = 0x30303030_30302E30; // "0.000000"
 
     /// <summary>
     /// Writes finite <paramref name="value"/> at the start of <paramref name="destination"/> (at least <see cref="ScratchLength"/>
@@ -84,14 +82,10 @@ internal static class ShortestFloat
         var exact = (uint)-k <= MaxExactPower;
 
         // Quarter units: the value is 4c·2^(q-2), the interval's ends (4c - 2 or - 1) and (4c + 2).
-        var value = ScaledQuarters(c << 2, multiplier, shift, exact);
-        var lower = ScaledQuarters((c << 2) - (asymmetric ? 1UL : 2UL), multiplier, shift, exact);
-        var upper = ScaledQuarters((c << 2) + 2, multiplier, shift, exact);
-
-        // An odd significand leaves the interval's ends out. Integer n is inside iff lowest <= 4n <= highest.
+        // An odd significand leaves the ends out. Integer n is inside iff lowest <= 4n <= highest.
         var odd = c & 1;
-        var lowest = lower + odd;
-        var highest = upper - odd;
+        var value = ScaledQuarters(c << 2, multiplier, shift, exact);
+        var lowest = ScaledQuarters((c << 2) - (asymmetric ? 1UL : 2UL), multiplier, shift, exact) + odd;
 
         var whole = value >> 2;
         var tens = whole / 10;
@@ -100,21 +94,20 @@ internal static class ShortestFloat
             return Trim((uint)tens, k + 1);
         }
 
+        var highest = ScaledQuarters((c << 2) + 2, multiplier, shift, exact) - odd;
         if ((tens + 1) * 40 <= highest)
         {
             return Trim((uint)tens + 1, k + 1);
         }
 
-        // Nearest integer, ties to even (quarters: 0 exact, 1 below half, 2 half, 3 above half).
-        var quarter = value & 3;
-        var nearest = whole + (quarter == 3 || (quarter == 2 && (whole & 1) != 0) ? 1UL : 0UL);
-        if (nearest * 4 < lowest)
-        {
-            // Only at a power of two, where the interval is shorter below: the integer above is inside.
-            nearest++;
-        }
+        // Nearest integer, ties to even: quarters 0 exact, 1 below half, 2 half, 3 above half; up for 3, or 2 when odd.
+        var nearest = whole + (((value & 3) + (whole & 1) + 1) >> 2);
 
-        return Trim((uint)nearest, k);
+        // Only at a power of two, where the interval is shorter below, can the nearest fall out: the one above is inside.
+        nearest += nearest * 4 < lowest ? 1UL : 0UL;
+
+        // Not a multiple of 10 (that would have been found above), so nothing to trim.
+        return ((uint)nearest, k);
     }
 
     /// <summary>
@@ -129,14 +122,28 @@ internal static class ShortestFloat
         return high | (low >= threshold ? 1UL : 0UL);
     }
 
+    /// <summary>Drops trailing zeros: <paramref name="digits"/> &lt; 2·10^7 here, so at most 7 of them, taken 4, 2 and 1 at a time.</summary>
     private static (uint Digits, int Power) Trim(uint digits, int power)
     {
-        while (digits % 10 == 0)
+        if (digits % 10_000 == 0)
+        {
+            digits /= 10_000;
+            power += 4;
+        }
+
+        if (digits % 100 == 0)
+        {
+            digits /= 100;
+            power += 2;
+        }
+
+        if (digits % 10 == 0)
         {
             digits /= 10;
             power++;
         }
 
+        Debug.Assert(digits % 10 != 0, "more than 7 trailing zeros");
         return (digits, power);
     }
 
@@ -145,18 +152,20 @@ internal static class ShortestFloat
     {
         var count = DigitCount(digits);
         var exponent = power + count - 1;
+
+        // The digits left-aligned in 9 places (zeros after them): the first one, then 8 more in one 64-bit word.
+        var aligned = digits * PowersOf10[9 - count];
+        var first = aligned / 100_000_000;
+        var rest = EightDigits(aligned - (first * 100_000_000));
+        var lead = (byte)('0' + first);
+
         if (exponent < -4 || exponent > 8)
         {
-            // d.dddE±dd: the digits one place right, then the first one pulled in front of the point.
-            WriteSignificant(digits, count, destination[1..]);
-            destination[0] = destination[1];
-            var at = 1;
-            if (count > 1)
-            {
-                destination[1] = (byte)'.';
-                at = count + 1;
-            }
-
+            // d.dddE±dd
+            destination[0] = lead;
+            destination[1] = (byte)'.';
+            BinaryPrimitives.WriteUInt64LittleEndian(destination[2..], rest);
+            var at = count == 1 ? 1 : count + 1;
             var magnitude = (uint)Math.Abs(exponent);
             var tens = magnitude / 10;
             var sign = exponent < 0 ? (uint)'-' : '+';
@@ -170,43 +179,27 @@ internal static class ShortestFloat
             // "0.", then 0-3 zeros: all written at once, the digits over the zeros not needed.
             BinaryPrimitives.WriteUInt64LittleEndian(destination, ZeroPointZeros);
             var start = 1 - exponent;
-            WriteSignificant(digits, count, destination[start..]);
+            destination[start] = lead;
+            BinaryPrimitives.WriteUInt64LittleEndian(destination[(start + 1)..], rest);
             return start + count;
         }
 
+        // An integer: its trailing zeros are the aligned zeros.
+        destination[0] = lead;
+        BinaryPrimitives.WriteUInt64LittleEndian(destination[1..], rest);
         var integerDigits = exponent + 1;
         if (integerDigits >= count)
         {
-            WriteSignificant(digits, count, destination);
-            BinaryPrimitives.WriteUInt64LittleEndian(destination[count..], Zeros);
             return integerDigits;
         }
 
-        WriteSignificant(digits, count, destination[1..]);
-        for (var i = 0; i < integerDigits; i++)
-        {
-            destination[i] = destination[i + 1];
-        }
-
-        destination[integerDigits] = (byte)'.';
+        // A point after the first integerDigits (1..8): digits 2..integerDigits stay, the point, then the others one byte on.
+        var kept = 8 * (integerDigits - 1);
+        var before = rest & ((1UL << kept) - 1);
+        var after = ((rest >> kept) << (kept + 7)) << 1;
+        BinaryPrimitives.WriteUInt64LittleEndian(destination[1..], before | ((ulong)'.' << kept) | after);
+        destination[9] = (byte)(rest >> 56);
         return count + 1;
-    }
-
-    /// <summary>Writes the <paramref name="count"/> digits of <paramref name="value"/> (at most 9); may write up to 9 bytes.</summary>
-    private static void WriteSignificant(uint value, int count, Span<byte> destination)
-    {
-        var high = value / 100_000_000;
-        var eight = EightDigits(value - (high * 100_000_000));
-        if (count == 9)
-        {
-            destination[0] = (byte)('0' + high);
-            BinaryPrimitives.WriteUInt64LittleEndian(destination[1..], eight);
-        }
-        else
-        {
-            // First character in the lowest byte: shifting right drops the leading zeros.
-            BinaryPrimitives.WriteUInt64LittleEndian(destination, eight >> (8 * (8 - count)));
-        }
     }
 
     /// <summary>
