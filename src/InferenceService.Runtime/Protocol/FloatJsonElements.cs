@@ -16,13 +16,14 @@ namespace InferenceService.Runtime.Protocol;
 /// output for max(4 KiB, run) and a response pipe's segments are 4 KiB, so a run never makes the pipe allocate one.
 /// </remarks>
 /// </remarks>
-internal static class FloatJsonElements
+public static class FloatJsonElements
 {
     private const int RunValues = 128;
     private const int RunBytes = (RunValues * (ShortestFloat.MaxLength + 1)) + ShortestFloat.ScratchLength;
 
     public static void Write(Utf8JsonWriter writer, ReadOnlySpan<float> values)
     {
+        ArgumentNullException.ThrowIfNull(writer);
         Span<byte> run = stackalloc byte[RunBytes];
         while (!values.IsEmpty)
         {
@@ -41,6 +42,7 @@ internal static class FloatJsonElements
 
     public static void Write(Utf8JsonWriter writer, ReadOnlySpan<Float16> values)
     {
+        ArgumentNullException.ThrowIfNull(writer);
         Span<float> widened = stackalloc float[RunValues];
         while (!values.IsEmpty)
         {
@@ -57,6 +59,7 @@ internal static class FloatJsonElements
 
     public static void Write(Utf8JsonWriter writer, ReadOnlySpan<BFloat16> values)
     {
+        ArgumentNullException.ThrowIfNull(writer);
         Span<float> widened = stackalloc float[RunValues];
         while (!values.IsEmpty)
         {
