@@ -7,8 +7,8 @@ namespace InferenceService.Bench;
 
 /// <summary>
 /// `floats`: compares <see cref="ShortestFloat"/> with <c>float.ToString("R", InvariantCulture)</c> for every finite
-/// float (2^32 - 2^24 bit patterns), or the bit range --from..--to (hex, inclusive). CPU-bound: ~0.2 µs a value per
-/// thread, about 7 min on one core for the positive half (a negative value is its positive's text after '-').
+/// float (2^32 - 2^24 bit patterns), or the bit range --from..--to (hex, inclusive). CPU-bound, ~0.3 µs a value per
+/// thread: each half (00000000..7F7FFFFF, 80000000..FF7FFFFF) took 10-13 min on one shared core.
 /// </summary>
 internal static class FloatFormatCheck
 {

@@ -7,7 +7,8 @@ namespace InferenceService.Runtime.Protocol;
 /// <summary>
 /// Writes a finite float as UTF-8: the shortest decimal that reads back to the same bits, laid out exactly as
 /// <c>float.ToString("R", InvariantCulture)</c> does (plain for decimal exponents -5 &lt; e &lt; 9, else <c>d.dddE±dd</c>).
-/// The BCL's formatter costs ~140 ns a value, most of a JSON tensor response; this is a few times cheaper.
+/// The BCL's formatter (via Utf8JsonWriter.WriteNumberValue) cost ~115 ns a value, most of a JSON tensor response; this
+/// is about three times cheaper.
 /// </summary>
 /// <remarks>
 /// Method. A float v = c·2^q reads back from any decimal strictly inside its rounding interval, halfway to each
@@ -18,8 +19,8 @@ namespace InferenceService.Runtime.Protocol;
 /// each is computed as floor(4x) with bit 0 set when a fraction was cut off (round to odd), which makes comparing
 /// 4·n with it exact. 10^-k is a 64-bit table entry, exact for 0 ≤ -k ≤ 27 (about 1e-20 &lt; |v| &lt; 1.6e8) and rounded up
 /// elsewhere; there the round-up's share of the cut-off part (less than the multiplicand) is not counted as a fraction.
-/// Checked against the BCL for every finite float with <c>InferenceService.Bench floats</c> (0 mismatches), and by
-/// sampling in the tests.
+/// Checked against <c>float.ToString("R")</c> for every one of the 4,278,190,080 finite floats with
+/// <c>InferenceService.Bench floats</c> (0 mismatches), and by sampling in the tests.
 /// </remarks>
 internal static class ShortestFloat
 {
