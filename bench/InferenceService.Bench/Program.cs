@@ -16,6 +16,7 @@ return args.FirstOrDefault() switch
     "tax" => await ComputeTax.RunAsync(BenchArgs.Parse(args[1..])),
     "timers" => await TimerLateness.RunAsync(BenchArgs.Parse(args[1..])),
     "micro" => MicroBenchmarks.Run(args[1..]),
+    "floats" => FloatFormatCheck.Run(BenchArgs.Parse(args[1..])),
     _ => Usage(),
 };
 
@@ -39,6 +40,7 @@ static int Usage()
                InferenceService.Bench tax --base URL --models DIR [--rounds N] [--seconds S] [--out FILE]
                InferenceService.Bench timers [--delay-us US] [--rounds N] [--out FILE]
                InferenceService.Bench micro [--quick] [BenchmarkDotNet args]
+               InferenceService.Bench floats [--from HEX] [--to HEX] [--threads N]
         bench/run.sh drives all of these; see bench/README.md.
         """);
     return 2;

@@ -6,8 +6,11 @@ namespace InferenceService.Runtime.Batching;
 /// <summary>Builds a batch's inputs from its members (concatenated, padded) and splits the outputs back (by rows, sliced).</summary>
 internal static class BatchAssembler
 {
-    /// <summary>Members share a shape key (<see cref="BatchingModel.Describe"/>), so they differ at most on variable axes.</summary>
-    public static AssembledBatch Assemble(BatchingModel model, IReadOnlyList<QueuedRequest> members)
+    /// <summary>
+    /// Members share a shape key (<see cref="BatchingModel.Describe"/>), so they differ at most on variable axes. Concatenated
+    /// inputs take their arrays from <paramref name="buffers"/>; disposing the batch gives them back.
+    /// </summary>
+    public static AssembledBatch Assemble(BatchingModel model, IReadOnlyList<QueuedRequest> members, ArrayRecycler? buffers = null)
     {
         var first = members[0].Request.Inputs;
         var maxRank = first.Max(t => t.Shape.Length);
@@ -15,6 +18,7 @@ internal static class BatchAssembler
         var own = new long[members.Count][];
         var inputs = new Tensor[first.Count];
         var parts = new Tensor[members.Count];
+        var rented = new List<Tensor>(members.Count == 1 ? 0 : first.Count);
         for (var m = 0; m < members.Count; m++)
         {
             own[m] = new long[maxRank];
@@ -48,12 +52,20 @@ internal static class BatchAssembler
                 }
             }
 
-            inputs[i] = members.Count == 1 ? parts[0] : TensorBatching.Concat(parts, itemShape, model.PadValue(name));
+            if (members.Count == 1)
+            {
+                inputs[i] = parts[0];
+            }
+            else
+            {
+                inputs[i] = TensorBatching.Concat(parts, itemShape, model.PadValue(name), buffers);
+                rented.Add(inputs[i]);
+            }
         }
 
         var wanted = members.SelectMany(m => m.Shape.Outputs).ToHashSet(StringComparer.Ordinal);
         var outputNames = model.AllOutputs.Where(wanted.Contains).ToList();
-        return new AssembledBatch(inputs, outputNames, members.Sum(m => (long)m.Shape.Rows), padded, own);
+        return new AssembledBatch(inputs, outputNames, members.Sum(m => (long)m.Shape.Rows), padded, own, rented, buffers);
     }
 
     /// <summary>Member <paramref name="index"/>'s outputs, in the order it asked for them.</summary>

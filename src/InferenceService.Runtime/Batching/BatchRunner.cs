@@ -14,8 +14,11 @@ namespace InferenceService.Runtime.Batching;
 /// </summary>
 /// <param name="tuner">With latency_target_ms: told each successful batch's time and its members' latencies.</param>
 /// <param name="drain">Told each planned batch's time per request, for admission's expected wait.</param>
-internal sealed class BatchRunner(BatchingModel model, IBatchExecutor executor, TimeProvider timeProvider, ModelStatistics statistics, ILogger logger, LatencyTuner? tuner = null, ModelMetrics? metrics = null, QueueDrainEstimate? drain = null)
+/// <param name="inputBuffers">Where concatenated inputs' arrays come from and go back to after each run; by default twice the instances' worth.</param>
+internal sealed class BatchRunner(BatchingModel model, IBatchExecutor executor, TimeProvider timeProvider, ModelStatistics statistics, ILogger logger, LatencyTuner? tuner = null, ModelMetrics? metrics = null, QueueDrainEstimate? drain = null, ArrayRecycler? inputBuffers = null)
 {
+    private readonly ArrayRecycler _inputBuffers = inputBuffers ?? new ArrayRecycler(capacity: 2 * Math.Max(1, executor.InstanceCount) * Math.Max(1, model.Config.Inputs.Count));
+
     /// <summary>Never throws: every outcome is delivered to the members.</summary>
     /// <param name="backlogged">Compatible requests stayed queued behind this batch (passed on to the <see cref="LatencyTuner"/>).</param>
     public async Task RunAsync(List<QueuedRequest> members, CancellationToken shutdown, bool backlogged = false)
@@ -103,23 +106,35 @@ internal sealed class BatchRunner(BatchingModel model, IBatchExecutor executor, 
     private async Task ExecuteAsync(List<QueuedRequest> members, CancellationToken shutdown, bool observe, bool backlogged)
     {
         var t0 = timeProvider.GetTimestamp();
-        var batch = BatchAssembler.Assemble(model, members);
+        using var batch = BatchAssembler.Assemble(model, members, _inputBuffers);
         var t1 = timeProvider.GetTimestamp();
-        var outputs = await executor.ExecuteAsync(batch.Inputs, batch.OutputNames, shutdown).ConfigureAwait(false);
-        var t2 = timeProvider.GetTimestamp();
-        statistics.RecordExecution(batch.Rows);
-        BatchAssembler.CheckOutputs(model, batch, outputs);
-        var answers = new IReadOnlyList<Tensor>?[members.Count];
-        long row = 0;
-        for (var m = 0; m < members.Count; m++)
+        var t2 = t1;
+
+        IReadOnlyList<Tensor>?[] Split(IReadOnlyList<Tensor> outputs)
         {
-            if (!members[m].IsAnswered)
+            t2 = timeProvider.GetTimestamp();
+            statistics.RecordExecution(batch.Rows);
+            BatchAssembler.CheckOutputs(model, batch, outputs);
+            var split = new IReadOnlyList<Tensor>?[members.Count];
+            long row = 0;
+            for (var m = 0; m < members.Count; m++)
             {
-                answers[m] = BatchAssembler.Split(model, batch, outputs, members, m, row);
+                if (!members[m].IsAnswered)
+                {
+                    split[m] = BatchAssembler.Split(model, batch, outputs, members, m, row);
+                }
+
+                row += members[m].Shape.Rows;
             }
 
-            row += members[m].Shape.Rows;
+            return split;
         }
+
+        // A lone member's answer is the engine's output itself, so it must own it; several members get slices copied
+        // out, so the executor only lends the outputs and can reuse their arrays for the next batch.
+        var answers = members.Count == 1
+            ? Split(await executor.ExecuteAsync(batch.Inputs, batch.OutputNames, shutdown).ConfigureAwait(false))
+            : await executor.ExecuteAsync(batch.Inputs, batch.OutputNames, Split, shutdown).ConfigureAwait(false);
 
         var t3 = timeProvider.GetTimestamp();
         statistics.RecordBatch(batch.Rows, t1 - t0, t2 - t1, t3 - t2);

@@ -55,7 +55,8 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
     private long _received;
     private long _dispatched;
 
-    public DynamicBatcher(BatchingModel model, IBatchExecutor executor, TimeProvider timeProvider, ILogger logger, ModelMetrics? metrics = null)
+    /// <param name="inputBuffers">Recycles the concatenated inputs' arrays; null for the runner's default (large arrays only).</param>
+    public DynamicBatcher(BatchingModel model, IBatchExecutor executor, TimeProvider timeProvider, ILogger logger, ModelMetrics? metrics = null, ArrayRecycler? inputBuffers = null)
     {
         _model = model;
         _timeProvider = timeProvider;
@@ -65,7 +66,7 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
         _tuner = model.LatencyTargetMs is { } target ? new LatencyTuner(model, target, _instanceCount, timeProvider, logger) : null;
         _policy = _tuner is null ? new QueueDelayPolicy(model, timeProvider) : new LatencyTargetPolicy(_tuner);
         _drain = new QueueDrainEstimate(timeProvider);
-        _runner = new BatchRunner(model, executor, timeProvider, _statistics, logger, _tuner, metrics, _drain);
+        _runner = new BatchRunner(model, executor, timeProvider, _statistics, logger, _tuner, metrics, _drain, inputBuffers);
         _pending = new PendingQueue(model.PriorityLevels);
 
         // Admission is counted in `_queued` against the same bound, so the channel refuses a write only after shutdown or while

@@ -57,13 +57,7 @@ public static class V2JsonResponseWriter
         // Switch on the declared type, not the array: the CLR lets a ulong[] match a long[] pattern (and so on).
         switch (tensor.DataType)
         {
-            case TensorDataType.Fp32:
-                foreach (var v in (float[])tensor.Data)
-                {
-                    WriteFloating(writer, v);
-                }
-
-                break;
+            case TensorDataType.Fp32: FloatJsonElements.Write(writer, (float[])tensor.Data); break;
             case TensorDataType.Fp64:
                 foreach (var v in (double[])tensor.Data)
                 {
@@ -81,8 +75,8 @@ public static class V2JsonResponseWriter
             case TensorDataType.UInt8: foreach (var v in (byte[])tensor.Data) { writer.WriteNumberValue(v); } break;
             case TensorDataType.Bool: foreach (var v in (bool[])tensor.Data) { writer.WriteBooleanValue(v); } break;
             case TensorDataType.Bytes: foreach (var v in (string[])tensor.Data) { writer.WriteStringValue(v); } break;
-            case TensorDataType.Fp16: foreach (var v in (Microsoft.ML.OnnxRuntime.Float16[])tensor.Data) { WriteFloating(writer, v.ToFloat()); } break;
-            case TensorDataType.Bf16: foreach (var v in (Microsoft.ML.OnnxRuntime.BFloat16[])tensor.Data) { WriteFloating(writer, v.ToFloat()); } break;
+            case TensorDataType.Fp16: FloatJsonElements.Write(writer, (Microsoft.ML.OnnxRuntime.Float16[])tensor.Data); break;
+            case TensorDataType.Bf16: FloatJsonElements.Write(writer, (Microsoft.ML.OnnxRuntime.BFloat16[])tensor.Data); break;
             default: throw new NotSupportedException(tensor.DataType.ToString());
         }
 
@@ -92,18 +86,6 @@ public static class V2JsonResponseWriter
     private static void WriteFloating(Utf8JsonWriter writer, double value)
     {
         if (double.IsFinite(value))
-        {
-            writer.WriteNumberValue(value);
-        }
-        else
-        {
-            writer.WriteStringValue(value.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
-    }
-
-    private static void WriteFloating(Utf8JsonWriter writer, float value)
-    {
-        if (float.IsFinite(value))
         {
             writer.WriteNumberValue(value);
         }

@@ -27,7 +27,8 @@ internal static class OrtTensorConverter
         _ => throw new ArgumentOutOfRangeException(nameof(tensor), tensor.DataType, null),
     };
 
-    public static Tensor FromOrtValue(string name, OrtValue value)
+    /// <summary>Copies the output into managed arrays: new ones, or with <paramref name="buffers"/> rented from it (not BYTES).</summary>
+    public static Tensor FromOrtValue(string name, OrtValue value, ArrayRecycler? buffers = null)
     {
         var info = value.GetTensorTypeAndShape();
         var shape = info.Shape;
@@ -38,19 +39,19 @@ internal static class OrtTensorConverter
 
         Array data = type switch
         {
-            TensorDataType.Bool => Copy<bool>(value),
-            TensorDataType.UInt8 => Copy<byte>(value),
-            TensorDataType.UInt16 => Copy<ushort>(value),
-            TensorDataType.UInt32 => Copy<uint>(value),
-            TensorDataType.UInt64 => Copy<ulong>(value),
-            TensorDataType.Int8 => Copy<sbyte>(value),
-            TensorDataType.Int16 => Copy<short>(value),
-            TensorDataType.Int32 => Copy<int>(value),
-            TensorDataType.Int64 => Copy<long>(value),
-            TensorDataType.Fp16 => Copy<Float16>(value),
-            TensorDataType.Bf16 => Copy<BFloat16>(value),
-            TensorDataType.Fp32 => Copy<float>(value),
-            TensorDataType.Fp64 => Copy<double>(value),
+            TensorDataType.Bool => Copy<bool>(value, buffers),
+            TensorDataType.UInt8 => Copy<byte>(value, buffers),
+            TensorDataType.UInt16 => Copy<ushort>(value, buffers),
+            TensorDataType.UInt32 => Copy<uint>(value, buffers),
+            TensorDataType.UInt64 => Copy<ulong>(value, buffers),
+            TensorDataType.Int8 => Copy<sbyte>(value, buffers),
+            TensorDataType.Int16 => Copy<short>(value, buffers),
+            TensorDataType.Int32 => Copy<int>(value, buffers),
+            TensorDataType.Int64 => Copy<long>(value, buffers),
+            TensorDataType.Fp16 => Copy<Float16>(value, buffers),
+            TensorDataType.Bf16 => Copy<BFloat16>(value, buffers),
+            TensorDataType.Fp32 => Copy<float>(value, buffers),
+            TensorDataType.Fp64 => Copy<double>(value, buffers),
             TensorDataType.Bytes => value.GetStringTensorAsArray(),
             _ => throw new NotSupportedException(type.ToString()),
         };
@@ -72,6 +73,17 @@ internal static class OrtTensorConverter
         return value;
     }
 
-    private static T[] Copy<T>(OrtValue value)
-        where T : unmanaged => value.GetTensorDataAsSpan<T>().ToArray();
+    private static T[] Copy<T>(OrtValue value, ArrayRecycler? buffers)
+        where T : unmanaged
+    {
+        var source = value.GetTensorDataAsSpan<T>();
+        if (buffers is null)
+        {
+            return source.ToArray();
+        }
+
+        var copy = buffers.Rent<T>(source.Length);
+        source.CopyTo(copy);
+        return copy;
+    }
 }

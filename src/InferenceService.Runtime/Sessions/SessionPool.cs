@@ -14,6 +14,10 @@ public sealed class SessionPool : IBatchExecutor, IDisposable
     private readonly InferenceSession[] _sessions;
     private readonly ConcurrentBag<InferenceSession> _free;
     private readonly SemaphoreSlim _available;
+
+    // The outputs lent to a reader (IBatchExecutor's lending ExecuteAsync), kept for the next batch of the same shape:
+    // while one batch's outputs are read the next may run, so twice the instances' worth.
+    private readonly ArrayRecycler _outputBuffers;
     private int _disposed;
 
     internal SessionPool(InferenceSession[] sessions, string executionProvider, int intraOpThreads, string? providerFallback = null)
@@ -21,6 +25,7 @@ public sealed class SessionPool : IBatchExecutor, IDisposable
         _sessions = sessions;
         _free = new ConcurrentBag<InferenceSession>(sessions);
         _available = new SemaphoreSlim(sessions.Length, sessions.Length);
+        _outputBuffers = new ArrayRecycler(capacity: sessions.Length == 0 ? 0 : 2 * sessions.Length * Math.Max(1, sessions[0].OutputMetadata.Count));
         ExecutionProvider = executionProvider;
         IntraOpThreads = intraOpThreads;
         ProviderFallback = providerFallback;
@@ -40,20 +45,23 @@ public sealed class SessionPool : IBatchExecutor, IDisposable
 
     public IReadOnlyDictionary<string, NodeMetadata> OutputMetadata => _sessions[0].OutputMetadata;
 
-    public async Task<IReadOnlyList<Tensor>> ExecuteAsync(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<Tensor>> ExecuteAsync(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames, CancellationToken cancellationToken) =>
+        RunOnFreeSessionAsync(inputs, outputNames, buffers: null, cancellationToken);
+
+    /// <summary>The outputs' arrays come from a recycler and go back to it once <paramref name="read"/> is done; the instance is free meanwhile.</summary>
+    async Task<TResult> IBatchExecutor.ExecuteAsync<TResult>(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames, Func<IReadOnlyList<Tensor>, TResult> read, CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        await _available.WaitAsync(cancellationToken).ConfigureAwait(false);
-        _free.TryTake(out var session);
+        var outputs = await RunOnFreeSessionAsync(inputs, outputNames, _outputBuffers, cancellationToken).ConfigureAwait(false);
         try
         {
-            // Run blocks its thread for the whole computation; at most InstanceCount such threads exist at once.
-            return await Task.Run(() => Run(session!, inputs, outputNames, cancellationToken), cancellationToken).ConfigureAwait(false);
+            return read(outputs);
         }
         finally
         {
-            _free.Add(session!);
-            _available.Release();
+            foreach (var output in outputs)
+            {
+                _outputBuffers.Return(output);
+            }
         }
     }
 
@@ -72,7 +80,25 @@ public sealed class SessionPool : IBatchExecutor, IDisposable
         _available.Dispose();
     }
 
-    private static IReadOnlyList<Tensor> Run(InferenceSession session, IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<Tensor>> RunOnFreeSessionAsync(IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames, ArrayRecycler? buffers, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        await _available.WaitAsync(cancellationToken).ConfigureAwait(false);
+        _free.TryTake(out var session);
+        try
+        {
+            // Run blocks its thread for the whole computation; at most InstanceCount such threads exist at once.
+            // The task completes only when Run has returned, so the inputs are no longer in use when this method ends.
+            return await Task.Run(() => Run(session!, inputs, outputNames, buffers, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _free.Add(session!);
+            _available.Release();
+        }
+    }
+
+    private static IReadOnlyList<Tensor> Run(InferenceSession session, IReadOnlyList<Tensor> inputs, IReadOnlyList<string> outputNames, ArrayRecycler? buffers, CancellationToken cancellationToken)
     {
         using var runOptions = new RunOptions();
         using var registration = cancellationToken.Register(static o => ((RunOptions)o!).Terminate = true, runOptions);
@@ -91,7 +117,7 @@ public sealed class SessionPool : IBatchExecutor, IDisposable
             var index = 0;
             foreach (var output in outputs)
             {
-                result[index] = OrtTensorConverter.FromOrtValue(outputNames[index], output);
+                result[index] = OrtTensorConverter.FromOrtValue(outputNames[index], output, buffers);
                 index++;
             }
 

@@ -11,9 +11,10 @@ internal static class TensorBatching
     /// <summary>
     /// Stacks <paramref name="parts"/> (same name, type and rank; shapes [b_i, d...]) into [Σb_i, <paramref name="itemShape"/>...].
     /// Each part's dims must not exceed <paramref name="itemShape"/>; the rest is filled with <paramref name="padValue"/>
-    /// (converted to the data type; BYTES pads with the empty string).
+    /// (converted to the data type; BYTES pads with the empty string). With <paramref name="buffers"/>, the result's array
+    /// (not BYTES) is rented from it: the caller returns it once nothing reads the result any more.
     /// </summary>
-    public static Tensor Concat(IReadOnlyList<Tensor> parts, ReadOnlySpan<long> itemShape, double padValue)
+    public static Tensor Concat(IReadOnlyList<Tensor> parts, ReadOnlySpan<long> itemShape, double padValue, ArrayRecycler? buffers = null)
     {
         ArgumentNullException.ThrowIfNull(parts);
         if (parts.Count == 0)
@@ -55,20 +56,20 @@ internal static class TensorBatching
         // Switch on the declared type, not the array: the CLR lets a long[] pass as ulong[] (and int[] as uint[], ...).
         Array data = first.DataType switch
         {
-            TensorDataType.Bool => ConcatTyped<bool>(parts, shape, count, padded, padValue != 0),
-            TensorDataType.UInt8 => ConcatTyped(parts, shape, count, padded, checked((byte)padValue)),
-            TensorDataType.UInt16 => ConcatTyped(parts, shape, count, padded, checked((ushort)padValue)),
-            TensorDataType.UInt32 => ConcatTyped(parts, shape, count, padded, checked((uint)padValue)),
-            TensorDataType.UInt64 => ConcatTyped(parts, shape, count, padded, checked((ulong)padValue)),
-            TensorDataType.Int8 => ConcatTyped(parts, shape, count, padded, checked((sbyte)padValue)),
-            TensorDataType.Int16 => ConcatTyped(parts, shape, count, padded, checked((short)padValue)),
-            TensorDataType.Int32 => ConcatTyped(parts, shape, count, padded, checked((int)padValue)),
-            TensorDataType.Int64 => ConcatTyped(parts, shape, count, padded, checked((long)padValue)),
-            TensorDataType.Fp16 => ConcatTyped(parts, shape, count, padded, (Float16)(float)padValue),
-            TensorDataType.Bf16 => ConcatTyped(parts, shape, count, padded, (BFloat16)(float)padValue),
-            TensorDataType.Fp32 => ConcatTyped(parts, shape, count, padded, (float)padValue),
-            TensorDataType.Fp64 => ConcatTyped(parts, shape, count, padded, padValue),
-            TensorDataType.Bytes => ConcatTyped(parts, shape, count, padded: true, string.Empty),
+            TensorDataType.Bool => ConcatTyped(parts, shape, padded, padValue != 0, Allocate<bool>(count, buffers)),
+            TensorDataType.UInt8 => ConcatTyped(parts, shape, padded, checked((byte)padValue), Allocate<byte>(count, buffers)),
+            TensorDataType.UInt16 => ConcatTyped(parts, shape, padded, checked((ushort)padValue), Allocate<ushort>(count, buffers)),
+            TensorDataType.UInt32 => ConcatTyped(parts, shape, padded, checked((uint)padValue), Allocate<uint>(count, buffers)),
+            TensorDataType.UInt64 => ConcatTyped(parts, shape, padded, checked((ulong)padValue), Allocate<ulong>(count, buffers)),
+            TensorDataType.Int8 => ConcatTyped(parts, shape, padded, checked((sbyte)padValue), Allocate<sbyte>(count, buffers)),
+            TensorDataType.Int16 => ConcatTyped(parts, shape, padded, checked((short)padValue), Allocate<short>(count, buffers)),
+            TensorDataType.Int32 => ConcatTyped(parts, shape, padded, checked((int)padValue), Allocate<int>(count, buffers)),
+            TensorDataType.Int64 => ConcatTyped(parts, shape, padded, checked((long)padValue), Allocate<long>(count, buffers)),
+            TensorDataType.Fp16 => ConcatTyped(parts, shape, padded, (Float16)(float)padValue, Allocate<Float16>(count, buffers)),
+            TensorDataType.Bf16 => ConcatTyped(parts, shape, padded, (BFloat16)(float)padValue, Allocate<BFloat16>(count, buffers)),
+            TensorDataType.Fp32 => ConcatTyped(parts, shape, padded, (float)padValue, Allocate<float>(count, buffers)),
+            TensorDataType.Fp64 => ConcatTyped(parts, shape, padded, padValue, Allocate<double>(count, buffers)),
+            TensorDataType.Bytes => ConcatTyped(parts, shape, padded: true, string.Empty, new string[count]),
             _ => throw new ArgumentException($"unsupported data type {first.DataType}.", nameof(parts)),
         };
         return new Tensor(first.Name, first.DataType, shape, data);
@@ -119,9 +120,12 @@ internal static class TensorBatching
         return new Tensor(batch.Name, batch.DataType, shape, data);
     }
 
-    private static T[] ConcatTyped<T>(IReadOnlyList<Tensor> parts, long[] shape, int count, bool padded, T padValue)
+    private static T[] Allocate<T>(int count, ArrayRecycler? buffers)
+        where T : unmanaged => buffers?.Rent<T>(count) ?? new T[count];
+
+    /// <summary>Fills <paramref name="result"/> entirely: padding first when there is any, else the parts tile it exactly.</summary>
+    private static T[] ConcatTyped<T>(IReadOnlyList<Tensor> parts, long[] shape, bool padded, T padValue, T[] result)
     {
-        var result = new T[count];
         if (padded)
         {
             result.AsSpan().Fill(padValue);

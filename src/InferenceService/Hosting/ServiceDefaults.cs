@@ -55,8 +55,12 @@ public static class ServiceDefaults
 
         services.AddProblemDetails();
         services.AddHttpCompression();
-        services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiDocumentInfo>().AddOperationTransformer<OpenApiExamples>().AddOperationTransformer<TaskOpenApiExamples>());
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
+        services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiDocumentInfo>().AddOperationTransformer<OpenApiExamples>().AddOperationTransformer<TaskOpenApiExamples>().AddSchemaTransformer<FloatArraySchema>());
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.Converters.Add(new ShortestFloatArrayConverter());
+        });
         services.AddGrpc(o => o.MaxReceiveMessageSize = (int)Math.Min(int.MaxValue, builder.Configuration.GetSection(LimitsOptions.Section).Get<LimitsOptions>()?.MaxRequestBodyBytes ?? new LimitsOptions().MaxRequestBodyBytes));
         services.AddGrpcReflection();
         builder.WebHost.ConfigureKestrel((context, kestrel) =>

@@ -115,7 +115,8 @@ internal sealed class FakeTextExecutor(int instanceCount = 1) : IBatchExecutor, 
         {
             lock (_waitersLock)
             {
-                _calls.Enqueue(new ExecutorCall(inputs, outputNames));
+                // A copy: the batcher reuses a batch's input arrays once the run is over.
+                _calls.Enqueue(new ExecutorCall(inputs.Select(t => new Tensor(t.Name, t.DataType, t.Shape, (Array)t.Data.Clone())).ToList(), outputNames));
                 foreach (var waiter in _waiters.Where(w => w.Count <= _calls.Count))
                 {
                     waiter.Done.TrySetResult();

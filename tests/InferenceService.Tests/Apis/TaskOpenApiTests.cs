@@ -38,6 +38,28 @@ public sealed class TaskOpenApiTests(ServiceFixture fixture)
         Assert.True(content.TryGetProperty(contentType, out _), $"{path} does not accept {contentType}: {content}");
     }
 
+    private const string FloatSchema = """{"pattern":"^-?(?:0|[1-9]\\d*)(?:\\.\\d\u002B)?(?:[eE][\u002B-]?\\d\u002B)?$","type":["number","string"],"format":"float"}""";
+
+    /// <summary>float[] has its own converter (ShortestFloatArrayConverter); the document still says what it was before: arrays of floats.</summary>
+    [Theory]
+    [InlineData("TextEmbeddingItem", "embedding", 1)]
+    [InlineData("VisionEmbeddingsResponse", "embeddings", 2)]
+    public async Task OpenApiDocument_Embeddings_AreArraysOfFloats(string schemaName, string property, int depth)
+    {
+        var document = JsonDocument.Parse(await fixture.Client.GetStringAsync("/openapi/v1.json")).RootElement;
+
+        var schema = document.GetProperty("components").GetProperty("schemas").GetProperty(schemaName).GetProperty("properties").GetProperty(property);
+
+        var expected = FloatSchema;
+        for (var level = 0; level < depth; level++)
+        {
+            expected = $$"""{"type":"array","items":{{expected}}}""";
+        }
+
+        var actual = JsonSerializer.Serialize(schema);
+        Assert.True(expected == actual, $"expected {expected}, got {actual}");
+    }
+
     [Fact]
     public async Task OpenApiDocument_KParameter_IsAnIntegerWithExample()
     {

@@ -30,6 +30,21 @@ public sealed class TextApiTests(ServiceFixture fixture)
     }
 
     [Fact]
+    public async Task Embeddings_EveryValue_IsTheShortestTextOfItsFloat()
+    {
+        var body = await ReadOkAsync(await PostJsonAsync(_client, "/v1/text/embeddings", """{ "texts": ["This is a test.", "Another sentence, a little longer than the first one."] }"""));
+
+        foreach (var item in body.GetProperty("data").EnumerateArray())
+        {
+            foreach (var value in item.GetProperty("embedding").EnumerateArray())
+            {
+                var text = value.GetRawText();
+                Assert.Equal(value.GetSingle().ToString("R", System.Globalization.CultureInfo.InvariantCulture), text);
+            }
+        }
+    }
+
+    [Fact]
     public async Task Embeddings_TextsOfDifferentLengths_EachEqualsItsEmbeddingAlone()
     {
         var alone = await ReadOkAsync(await PostJsonAsync(_client, "/v1/text/embeddings", """{ "texts": ["This is a test."] }"""));
