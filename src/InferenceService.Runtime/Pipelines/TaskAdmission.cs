@@ -7,19 +7,20 @@ namespace InferenceService.Runtime.Pipelines;
 public static class TaskAdmission
 {
     /// <summary>
-    /// A ticket on the newest ready version of <paramref name="model"/> and its pipeline. 404 (listing the models that
-    /// fit) when the repository lacks the model or its pipeline is of another kind; 503 while it is not ready.
+    /// A ticket on the newest ready version of <paramref name="model"/> (or <paramref name="version"/>) and its
+    /// pipeline. 404 (listing the models that fit) when the repository lacks the model or its pipeline is of another
+    /// kind; 503 while it is not ready. A named version that is not served is the gateway's 404 for that version.
     /// </summary>
-    public static InferenceTicket AdmitPipeline<T>(this InferenceGateway gateway, string model, string kind, out T pipeline)
+    public static InferenceTicket AdmitPipeline<T>(this InferenceGateway gateway, string model, string kind, out T pipeline, string? version = null)
         where T : class, ITaskPipeline
     {
         ArgumentNullException.ThrowIfNull(gateway);
         InferenceTicket ticket;
         try
         {
-            ticket = gateway.Admit(new AdmissionRequest(model));
+            ticket = gateway.Admit(new AdmissionRequest(model, version));
         }
-        catch (InferenceException e) when (e.Kind == InferenceErrorKind.NotFound)
+        catch (InferenceException e) when (e.Kind == InferenceErrorKind.NotFound && version is null)
         {
             throw NotServing(gateway.Registry, $"Unknown model '{model}'.", kind);
         }

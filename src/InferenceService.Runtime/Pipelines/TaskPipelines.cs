@@ -15,9 +15,9 @@ internal static class TaskPipelines
         ReadCommentHandling = JsonCommentHandling.Skip,
     };
 
-    /// <param name="repositoryConfig">Another model's config by name, for pipelines that call a second model.</param>
+    /// <param name="repositoryModel">Another model of the repository by name, for pipelines that call a second model.</param>
     /// <returns>Null when the config has no pipeline section (the version serves the V2 APIs only).</returns>
-    public static ITaskPipeline? Build(ModelVersion version, Func<string, ModelConfig?> repositoryConfig)
+    public static ITaskPipeline? Build(ModelVersion version, Func<string, ModelEntry?> repositoryModel)
     {
         if (version.Config.Pipeline is null)
         {
@@ -29,7 +29,7 @@ internal static class TaskPipelines
         {
             PipelineKinds.ImageClassifier => ImageClassifier.Build(version),
             PipelineKinds.ImageEmbedder => ImageEmbedder.Build(version),
-            PipelineKinds.TextClassifier => TextClassifier.Build(version, repositoryConfig),
+            PipelineKinds.TextClassifier => TextClassifier.Build(version, repositoryModel),
             PipelineKinds.TextEmbedder => TextEmbedder.Build(version),
             PipelineKinds.Recommender => Recommender.Build(version),
             _ => throw Misconfigured(version, $"pipeline.kind must be one of {PipelineKinds.ImageClassifier}, {PipelineKinds.ImageEmbedder}, {PipelineKinds.TextClassifier}, {PipelineKinds.TextEmbedder}, {PipelineKinds.Recommender}; got {(kind is null ? "none" : "'" + kind + "'")}"),

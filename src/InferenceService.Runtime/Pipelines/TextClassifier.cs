@@ -33,7 +33,7 @@ public sealed class TextClassifier : ITaskPipeline
         ArgumentNullException.ThrowIfNull(gateway);
         ArgumentNullException.ThrowIfNull(head);
         TextEmbedding embedding;
-        using (var embedderTicket = gateway.AdmitPipeline<TextEmbedder>(Config.EmbeddingModel, PipelineKinds.TextEmbedder, out var embedder))
+        using (var embedderTicket = HeadBackbone.Admit(gateway, head.Model, Config, out var embedder))
         {
             embedding = (await embedder.EmbedAsync(gateway, embedderTicket, [text], Math.Min(maxTokens, Config.MaxTokens), cancellationToken).ConfigureAwait(false))[0];
         }
@@ -52,7 +52,7 @@ public sealed class TextClassifier : ITaskPipeline
         return new TextClassification(ranked[0], ranked, embedding.Tokens, embedding.Truncated);
     }
 
-    internal static TextClassifier Build(ModelVersion model, Func<string, ModelConfig?> repositoryConfig)
+    internal static TextClassifier Build(ModelVersion model, Func<string, ModelEntry?> repositoryModel)
     {
         var config = TaskPipelines.ReadConfig<TextClassifierConfig>(model);
         if (config.MaxTokens is < 2 or > TextTokenizer.MaxTokensLimit)
@@ -73,7 +73,7 @@ public sealed class TextClassifier : ITaskPipeline
             throw TaskPipelines.Misconfigured(model, $"output '{output.Name}' has dims {TaskPipelines.Dims(output.Dims)} but {config.Labels} has {labels.Count} labels");
         }
 
-        CheckEmbeddingModel(model, config.EmbeddingModel, input, repositoryConfig(config.EmbeddingModel));
+        CheckEmbeddingModel(model, config.EmbeddingModel, input, HeadBackbone.ConfigAtLoad(model, config, repositoryModel(config.EmbeddingModel)));
         return new TextClassifier(config, labels, input.Name, output.Name, (int)input.Dims[0]);
     }
 

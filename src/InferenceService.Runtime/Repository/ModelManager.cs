@@ -245,7 +245,7 @@ public sealed partial class ModelManager : IAsyncDisposable
             }
 
             var candidate = new ModelVersion(name, number, config, RepositoryScanner.VersionDirectory(dir, number));
-            await _loader.LoadAsync(dir, candidate, _registry.ConfigOf, cancellationToken).ConfigureAwait(false);
+            await _loader.LoadAsync(dir, candidate, _registry.EntryOf, cancellationToken).ConfigureAwait(false);
             (candidate.State == ModelState.Ready ? loaded : failures).Add(candidate);
         }
 

@@ -169,6 +169,9 @@ public sealed class ModelRegistry
     /// <summary>The config a model of the repository was last read with (served, failed or only discovered).</summary>
     public ModelConfig? ConfigOf(string name) => _models.TryGetValue(name, out var entry) ? entry.Config : null;
 
+    /// <summary>A model of the repository as last published (served, failed, unloaded or only discovered), or null.</summary>
+    public ModelEntry? EntryOf(string name) => _models.GetValueOrDefault(name);
+
     internal bool TryGet(string name, out ModelEntry entry) => _models.TryGetValue(name, out entry!);
 
     internal void Publish(ModelEntry entry) => _models[entry.Name] = entry;

@@ -29,7 +29,8 @@ public sealed class ModelVersion : IAsyncDisposable
 
     public long Version { get; }
 
-    public ModelConfig Config { get; }
+    /// <summary>The model's config with this version's own <c>pipeline.json</c> merged in (once the loader has read it).</summary>
+    public ModelConfig Config { get; private set; }
 
     public string Directory { get; }
 
@@ -58,6 +59,9 @@ public sealed class ModelVersion : IAsyncDisposable
 
     /// <summary>The values its integer inputs may hold, checked before a request is batched.</summary>
     public ValueRanges InputRanges { get; private set; } = ValueRanges.None;
+
+    /// <summary>Set by the loader from the version's own settings before anything is built from them; never after the version is ready.</summary>
+    internal void UseConfig(ModelConfig config) => Config = config;
 
     internal void MarkReady(SessionPool pool, IModelRunner runner, VersionServices? services = null)
     {

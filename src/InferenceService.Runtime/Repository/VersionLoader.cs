@@ -25,16 +25,18 @@ internal sealed partial class VersionLoader(
     private readonly ILogger _logger = loggerFactory.CreateLogger<VersionLoader>();
     private readonly ResiliencePipeline _loadRetry = LoadRetry.Create(runnerServices.Policy, timeProvider, loggerFactory.CreateLogger<VersionLoader>());
 
-    /// <param name="repositoryConfig">The config of another model of the repository by name (a text classifier's embedding model), or null.</param>
-    public async Task LoadAsync(string modelDir, ModelVersion version, Func<string, ModelConfig?> repositoryConfig, CancellationToken cancellationToken)
+    /// <param name="repositoryModel">Another model of the repository by name (a text classifier's embedding model), or null.</param>
+    public async Task LoadAsync(string modelDir, ModelVersion version, Func<string, ModelEntry?> repositoryModel, CancellationToken cancellationToken)
     {
         var started = timeProvider.GetTimestamp();
         var modelPath = Path.Combine(version.Directory, ModelConfigLoader.ModelFileName);
         SessionPool? pool = null;
         try
         {
-            // The pipeline reads only settings and side files: a broken one fails before any session is opened.
-            var pipeline = TaskPipelines.Build(version, repositoryConfig);
+            // The version's own pipeline.json wins over the model's; the pipeline reads only settings and side files,
+            // so a broken one fails before any session is opened.
+            version.UseConfig(VersionPipelineSettings.Apply(version.Config, version.Directory));
+            var pipeline = TaskPipelines.Build(version, repositoryModel);
             pool = await _loadRetry.ExecuteAsync(
                 static (state, _) => ValueTask.FromResult(state.self.Open(state.modelDir, state.version, state.modelPath)),
                 (self: this, modelDir, version, modelPath),

@@ -86,7 +86,7 @@ internal static class SpamTrainer
                 ["training.seed"] = settings.Seed.ToString(CultureInfo.InvariantCulture),
                 ["training.framework"] = "TorchSharp 0.107.0",
             }),
-            Config = Config(),
+            Config = Config(VersionSettings.VersionOfFolder(settings.MiniLmDir)),
             Architecture = new JsonObject { ["inputs"] = MiniLmEmbedder.Dimensions, ["hidden"] = Hidden },
             Metrics = json,
             DataDescription = description,
@@ -107,18 +107,28 @@ internal static class SpamTrainer
         return new ClassificationMetrics(SpamAssassinCorpus.Labels, predicted, y);
     }
 
-    public static ModelConfig Config() => new()
+    /// <param name="miniLmVersion">The MiniLM version the head was trained on (the number of its folder), pinned so a newer MiniLM never feeds it; null: publish pins the newest in the repository.</param>
+    public static ModelConfig Config(long? miniLmVersion)
     {
-        Inputs = [new TensorSpec(SpamHeadExporter.InputName, "FP32", [MiniLmEmbedder.Dimensions])],
-        Outputs = [new TensorSpec(SpamHeadExporter.OutputName, "FP32", [2])],
-        Pipeline = new JsonObject
+        var pipeline = new JsonObject
         {
             ["kind"] = "text-classifier",
             ["embedding_model"] = "minilm",
             ["labels"] = "labels.txt",
             ["max_tokens"] = MaxTokens,
-        },
-    };
+        };
+        if (miniLmVersion is { } version)
+        {
+            pipeline["embedding_model_version"] = version;
+        }
+
+        return new()
+        {
+            Inputs = [new TensorSpec(SpamHeadExporter.InputName, "FP32", [MiniLmEmbedder.Dimensions])],
+            Outputs = [new TensorSpec(SpamHeadExporter.OutputName, "FP32", [2])],
+            Pipeline = pipeline,
+        };
+    }
 
     /// <summary>Per class, a seeded shuffle; the first <paramref name="fraction"/> of each class is held out.</summary>
     public static (int[] Train, int[] Test) StratifiedSplit(IReadOnlyList<SpamMessage> messages, double fraction, int seed)

@@ -9,7 +9,8 @@ namespace InferenceService.Training.Publish;
 /// <summary>
 /// Publishes a verified run as the next version of a repository model. The version folder is assembled under a
 /// temporary name beside its final place and renamed, so the runtime never sees a half-written version; existing
-/// versions are never touched.
+/// versions and an existing model-level config.json are never touched (the version's settings go to its own
+/// pipeline.json, see <see cref="VersionSettings"/>).
 /// </summary>
 internal static class ModelPublisher
 {
@@ -26,6 +27,7 @@ internal static class ModelPublisher
         }
 
         var config = ModelConfig.FromJson(File.ReadAllText(Path.Combine(runFolder, RunFiles.Config)));
+        var settings = VersionSettings.ForVersion(config, repository);
         var modelFolder = Path.Combine(repository, name);
         Directory.CreateDirectory(modelFolder);
         var version = NextVersion(modelFolder);
@@ -46,15 +48,25 @@ internal static class ModelPublisher
                 manifest.Append(CultureInfo.InvariantCulture, $"{DataFetcher.Sha256Of(source)}  {file}\n");
             }
 
+            // The version's own settings: what its weights were trained with, merged over config.json's pipeline.
+            var settingsPath = Path.Combine(temp, VersionSettings.FileName);
+            File.WriteAllText(settingsPath, settings.ToJsonString(ModelConfig.JsonOptions));
+            manifest.Append(CultureInfo.InvariantCulture, $"{DataFetcher.Sha256Of(settingsPath)}  {VersionSettings.FileName}\n");
+
             File.WriteAllText(Path.Combine(temp, "sha256"), manifest.ToString());
             var target = Path.Combine(modelFolder, version.ToString(CultureInfo.InvariantCulture));
             Directory.Move(temp, target);
 
-            // config.json describes the model, not a version; rewrite it atomically so a reader sees old or new.
+            // config.json describes the model, not a version: written for a new model only, never edited (an operator
+            // may have tuned it, and older versions are served by it). Written atomically so a reader sees none or all.
             var configPath = Path.Combine(modelFolder, "config.json");
-            var configTemp = configPath + ".tmp-" + Guid.NewGuid().ToString("N");
-            File.WriteAllText(configTemp, config.ToJson());
-            File.Move(configTemp, configPath, overwrite: true);
+            if (!File.Exists(configPath))
+            {
+                var configTemp = Path.Combine(modelFolder, ".config.json.tmp-" + Guid.NewGuid().ToString("N"));
+                File.WriteAllText(configTemp, VersionSettings.ForNewModel(config).ToJson());
+                File.Move(configTemp, configPath, overwrite: false);
+            }
+
             return new PublishResult(target, version, parity);
         }
         finally
