@@ -83,7 +83,8 @@ command -v kubectl >/dev/null || die "kubectl is missing (kubectl kustomize rend
 NPM_PACKAGES=(dockerfilelint@1.8.0 kubernetes-models@5.1.0 @kubernetes-models/keda@2.0.0
   @kubernetes-models/prometheus-operator@6.0.0 typescript@5.9.3)
 if [[ ! -x "$NPM_PREFIX/node_modules/.bin/dockerfilelint" || ! -d "$NPM_PREFIX/node_modules/kubernetes-models" \
-  || ! -d "$NPM_PREFIX/node_modules/@kubernetes-models/keda" || ! -d "$NPM_PREFIX/node_modules/typescript" ]]; then
+  || ! -d "$NPM_PREFIX/node_modules/@kubernetes-models/keda" || ! -d "$NPM_PREFIX/node_modules/typescript" \
+  || ! -d "$NPM_PREFIX/node_modules/@kubernetes-models/prometheus-operator" ]]; then
   npm install --prefix "$NPM_PREFIX" --no-audit --no-fund --loglevel=error "${NPM_PACKAGES[@]}" \
     >/dev/null || die "npm install of ${NPM_PACKAGES[*]} failed"
 fi
