@@ -8,6 +8,7 @@
 //     and deploy/verify/types/kserve.d.ts for KServe (no npm package ships its CRDs).
 // An object of a kind with neither is an error. Input on stdin: [{file, object}] from manifests.py k8s-json.
 //   node k8s-schema.mjs NODE_MODULES_DIR TYPES_DIR WORK_DIR < objects.json
+// WORK_DIR (scratch: the generated TypeScript) must lie beside NODE_MODULES_DIR, where tsc finds the packages.
 import { readFileSync, existsSync, mkdirSync, writeFileSync, copyFileSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -51,8 +52,7 @@ const body = typed.map((t, i) => `export const o${i}: T${i} = ${JSON.stringify(t
 writeFileSync(join(work, "objects.ts"), [...header, ...body, ""].join("\n"));
 const tsc = spawnSync(process.execPath, [join(modules, "typescript", "bin", "tsc"), "--noEmit", "--strict",
   "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022", "--skipLibCheck",
-  "--typeRoots", join(modules, "@types"), "--baseUrl", work, join(work, "objects.ts")],
-  { cwd: work, encoding: "utf8", env: { ...process.env, NODE_PATH: modules } });
+  join(work, "objects.ts")], { cwd: work, encoding: "utf8" });
 const bad = new Map();
 for (const line of (tsc.stdout + tsc.stderr).split("\n")) {
   const match = /objects\.ts\((\d+),\d+\): error TS\d+: (.*)/.exec(line);

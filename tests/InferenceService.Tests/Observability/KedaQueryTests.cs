@@ -75,18 +75,20 @@ public sealed class KedaQueryTests
             Assert.True(result is [{ Value: var value }] && value == total,
                 $"the ScaledObject's query {query} gave [{string.Join(", ", result?.Select(r => r.Value) ?? [])}], expected {total} (= {queued[0]} + {queued[1]} queued)");
 
-            // KEDA's AverageValue: the HPA sees the total divided by the current replicas.
+            // KEDA's AverageValue: the HPA sees the measured total divided by the current replicas.
+            var measured = result![0].Value;
             var current = queued.Length;
-            Assert.Equal(16.0, (double)total / current);
+            Assert.Equal(16.0, measured / current);
             Assert.Equal((8.0, 2, 10), (threshold, min, max));
-            Assert.Equal(4, DesiredReplicas(current, total, threshold, min, max));
+            Assert.Equal(4, DesiredReplicas(current, measured, threshold, min, max));
 
             // The GPU overlay runs the same query against a deeper per-pod target: 16 per pod is half of its 32.
             var (gpuQuery, gpuThreshold, gpuMin, gpuMax) = QueueTrigger(gpu);
             var gpuResult = await prometheus.QueryUntilAsync(gpuQuery, r => r.Count == 1 && r[0].Value == total, TimeSpan.FromSeconds(10));
-            Assert.Equal(total, Assert.Single(gpuResult!).Value);
+            var gpuMeasured = Assert.Single(gpuResult!).Value;
+            Assert.Equal(total, gpuMeasured);
             Assert.Equal((32.0, 1, 4), (gpuThreshold, gpuMin, gpuMax));
-            Assert.Equal(1, DesiredReplicas(current, total, gpuThreshold, gpuMin, gpuMax));
+            Assert.Equal(1, DesiredReplicas(current, gpuMeasured, gpuThreshold, gpuMin, gpuMax));
         }
         finally
         {
