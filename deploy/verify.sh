@@ -3,13 +3,16 @@
 #   1. docker-compose v1 validates docker-compose.yml (default profile, and with gpu + observability)
 #   2. yamllint --strict on every YAML file (config: .yamllint)
 #   3. dockerfilelint on the Dockerfile, plus its structure (stages, default target, cpu == cuda tails)
-#   4. the Kubernetes objects against the API schemas (kubernetes-models), and cross-checks of all manifests
+#   4. every kustomize overlay rendered (kubectl kustomize); the rendered objects against the API schemas
+#      (Kubernetes, KEDA, Prometheus operator: kubernetes-models packages; KServe: deploy/verify/types), unknown
+#      fields included; each bad case in deploy/verify/cases rejected; cross-checks of all overlays
 #   5. the Dockerfile's build stage emulated: context filtered by .dockerignore, its COPY and `RUN dotnet ...`
 #      commands run verbatim; the cpu image's files assembled; the app started with the image's environment and
 #      entry point (as UID 1654 when run as root), on 127.0.0.1 and a free port; the image's HEALTHCHECK command
 #      until ready; every probe path and the V2 health routes; one V2 inference on minilm; a graceful stop
 # Installs what it needs when missing (apt: docker-compose, yamllint, curl, python3-yaml; npm into .cache/npm:
-# dockerfilelint, kubernetes-models). Prints "N passed, M failed" last; exits non-zero on any failure.
+# dockerfilelint, kubernetes-models, @kubernetes-models/keda, @kubernetes-models/prometheus-operator, typescript).
+# Needs kubectl (for `kubectl kustomize`; on these machines it is installed). Prints "N passed, M failed" last; exits non-zero on any failure.
 #
 #   deploy/verify.sh                 everything
 #   deploy/verify.sh --static        steps 1-4 only (no dotnet publish, no server)
@@ -76,13 +79,21 @@ command -v yamllint >/dev/null || apt_install yamllint
 command -v curl >/dev/null || apt_install curl
 [[ -x "$PY" ]] && "$PY" -c 'import yaml' 2>/dev/null || apt_install python3 python3-yaml
 command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
-if [[ ! -x "$NPM_PREFIX/node_modules/.bin/dockerfilelint" || ! -d "$NPM_PREFIX/node_modules/kubernetes-models" ]]; then
-  npm install --prefix "$NPM_PREFIX" --no-audit --no-fund --loglevel=error dockerfilelint@1.8.0 kubernetes-models@5.1.0 \
-    >/dev/null || die "npm install of dockerfilelint and kubernetes-models failed"
+command -v kubectl >/dev/null || die "kubectl is missing (kubectl kustomize renders the overlays): install kubectl"
+NPM_PACKAGES=(dockerfilelint@1.8.0 kubernetes-models@5.1.0 @kubernetes-models/keda@2.0.0
+  @kubernetes-models/prometheus-operator@6.0.0 typescript@5.9.3)
+if [[ ! -x "$NPM_PREFIX/node_modules/.bin/dockerfilelint" || ! -d "$NPM_PREFIX/node_modules/kubernetes-models" \
+  || ! -d "$NPM_PREFIX/node_modules/@kubernetes-models/keda" || ! -d "$NPM_PREFIX/node_modules/typescript" \
+  || ! -d "$NPM_PREFIX/node_modules/@kubernetes-models/prometheus-operator" ]]; then
+  npm install --prefix "$NPM_PREFIX" --no-audit --no-fund --loglevel=error "${NPM_PACKAGES[@]}" \
+    >/dev/null || die "npm install of ${NPM_PACKAGES[*]} failed"
 fi
 printf '%s\n' "$(docker-compose version --short 2>/dev/null | head -1) (docker-compose)" \
   "$(yamllint --version)" "dockerfilelint $(node -p "require('$NPM_PREFIX/node_modules/dockerfilelint/package.json').version")" \
-  "kubernetes-models $(node -p "require('$NPM_PREFIX/node_modules/kubernetes-models/package.json').version")"
+  "kubernetes-models $(node -p "require('$NPM_PREFIX/node_modules/kubernetes-models/package.json').version")" \
+  "typescript $(node -p "require('$NPM_PREFIX/node_modules/typescript/package.json').version")" \
+  "kubectl $(kubectl version --client -o json 2>/dev/null | "$PY" -c 'import json, sys; print(json.load(sys.stdin)["kustomizeVersion"])' \
+    2>/dev/null) (kustomize)"
 
 # ---- 1. compose ----
 say "docker-compose config (v1 schema)"
@@ -123,12 +134,35 @@ if "$NPM_PREFIX/node_modules/.bin/dockerfilelint" Dockerfile; then pass "dockerf
 if "$PY" deploy/verify/dockerfile.py check Dockerfile; then pass "Dockerfile structure"; else fail "Dockerfile structure"; fi
 
 # ---- 4. Kubernetes ----
-say "Kubernetes and KServe manifests"
-if "$PY" deploy/verify/manifests.py k8s-json "$REPO" | node deploy/verify/k8s-schema.mjs "$NPM_PREFIX/node_modules"; then
-  pass "Kubernetes objects match the API schemas"
+say "kustomize overlays (kubectl kustomize)"
+for overlay in deploy/kustomize/overlays/*/; do
+  overlay=${overlay%/}
+  if out=$(kubectl kustomize "$overlay" 2>&1); then
+    pass "$overlay renders: $(printf '%s\n' "$out" | grep -c '^kind:') objects"
+  else
+    printf '%s\n' "$out" >&2; fail "$overlay does not render"
+  fi
+done
+
+say "schemas: Kubernetes, KEDA, Prometheus operator, KServe (unknown fields included)"
+if "$PY" deploy/verify/manifests.py k8s-json "$REPO" \
+  | node deploy/verify/k8s-schema.mjs "$NPM_PREFIX/node_modules" deploy/verify/types "$NPM_PREFIX/schema-check"; then
+  pass "every overlay's objects match their schemas"
 else
-  fail "Kubernetes schema validation"
+  fail "schema validation of the overlays"
 fi
+# The check must fail on what the controllers would reject: each case is one such object; its "# expect:" line
+# is a word the rejection must name.
+for case in deploy/verify/cases/*.yaml; do
+  expect=$(sed -n 's/^# expect: //p' "$case")
+  out=$("$PY" deploy/verify/manifests.py yaml-json "$case" \
+    | node deploy/verify/k8s-schema.mjs "$NPM_PREFIX/node_modules" deploy/verify/types "$NPM_PREFIX/schema-case" 2>&1)
+  if [[ $? -ne 0 ]] && grep -qF -- "$expect" <<<"$out"; then
+    pass "bad case $(basename "$case") rejected: $(grep -m1 -A1 '^INVALID' <<<"$out" | tail -1 | sed 's/^ *//')"
+  else
+    printf '%s\n' "$out" >&2; fail "bad case $case was not rejected naming '$expect'"
+  fi
+done
 if "$PY" deploy/verify/manifests.py check "$REPO"; then pass "manifests consistent"; else fail "manifest cross-checks"; fi
 
 if [[ $STATIC_ONLY -eq 1 ]]; then summary; [[ $failed -eq 0 ]]; exit; fi

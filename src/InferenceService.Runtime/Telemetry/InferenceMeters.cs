@@ -35,7 +35,7 @@ public sealed class InferenceMeters
         CacheHits = Meter.CreateCounter<long>("inference_cache_hits", "{request}", "Response cache lookups that found the answer.");
         CacheMisses = Meter.CreateCounter<long>("inference_cache_misses", "{request}", "Response cache lookups that did not (the request then runs the model).");
 
-        // The autoscaling signal (deploy/k8s/hpa.yaml): kept as this exact name, label model only.
+        // The autoscaling signal (deploy/kustomize/base/scaledobject.yaml): kept as this exact name, label model only.
         Meter.CreateObservableGauge(
             "inference_pending_requests",
             () => PendingRequests(registry),
