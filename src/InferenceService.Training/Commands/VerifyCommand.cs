@@ -34,6 +34,7 @@ internal static class VerifyCommand
     /// The verdict line. The markup sits in the format string: MarkupLineInterpolated escapes interpolated values, so
     /// a colour tag passed as one is printed literally ("[green]PASS[/]").
     /// </summary>
-    internal static FormattableString Verdict(ParityReport report) =>
-        report.Passed ? $"[green]PASS[/] {report.ToString()}" : $"[red]FAIL[/] {report.ToString()}";
+    internal static FormattableString Verdict(ParityReport report) => report.Passed
+        ? (FormattableString)$"[green]PASS[/] {report.ToString()}"
+        : (FormattableString)$"[red]FAIL[/] {report.ToString()}";
 }
