@@ -66,4 +66,20 @@ public sealed class MetricsTests
         Assert.Equal(entry["inference_count"]!.GetValue<long>(), PrometheusText.Value(text, "inference_count_total", ("model", name)));
         Assert.Equal(entry["execution_count"]!.GetValue<long>(), PrometheusText.Value(text, "inference_exec_count_total", ("model", name)));
     }
+
+    [Theory]
+    [InlineData("dotnet_process_cpu_time_seconds_total")]
+    [InlineData("dotnet_process_memory_working_set_bytes")]
+    [InlineData("dotnet_gc_collections_total")]
+    public async Task Metrics_RuntimeAndProcessSeries_ComeFromTheBuiltInRuntimeMeter(string series)
+    {
+        // The Grafana dashboard's process panel reads the first two (deploy/grafana).
+        using var service = new CustomService();
+        using var client = await service.StartAsync();
+        GC.Collect();
+
+        var text = await client.GetStringAsync("/metrics");
+
+        Assert.Contains(text.Split('\n'), line => line.StartsWith(series, StringComparison.Ordinal) && !line.StartsWith('#'));
+    }
 }

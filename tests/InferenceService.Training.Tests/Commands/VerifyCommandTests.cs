@@ -4,6 +4,7 @@ using Spectre.Console;
 
 namespace InferenceService.Training.Tests.Commands;
 
+[Trait("Category", "Training")]
 public sealed class VerifyCommandTests
 {
     [Theory]

@@ -5,6 +5,7 @@ using SkiaSharp;
 namespace InferenceService.Training.Tests.Reports;
 
 /// <summary>ScottPlot on the pinned SkiaSharp line (Directory.Packages.props): the training report's curves render.</summary>
+[Trait("Category", "Training")]
 public sealed class PlotRenderTests
 {
     [Fact]
