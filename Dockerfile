@@ -1,16 +1,20 @@
-# InferenceService image: one publish output, two runtime targets.
+# InferenceService image: two runtime targets, each with its ONNX Runtime flavour (OnnxRuntimeFlavor).
 #
-#   docker build -t inference-service:cpu .                 # ASP.NET 10 runtime (the last stage, the default)
-#   docker build --target cuda -t inference-service:cuda .  # CUDA 13 + cuDNN 9 + ASP.NET 10 runtime
+#   docker build -t inference-service:cpu .                 # ASP.NET 10 runtime, CPU-only ONNX Runtime (the default)
+#   docker build --target cuda -t inference-service:cuda .  # CUDA 13 + cuDNN 9 + ASP.NET 10 runtime, ONNX Runtime GPU
 #
 # Use BuildKit (the default builder since Docker 23): it builds only the stages the chosen target needs.
 # deploy/verify.sh runs this file's `RUN dotnet ...` commands verbatim and starts the output with the `cpu`
-# stage's environment and entry point; it also checks that the `cuda` and `cpu` stages end identically. Keep each
+# stage's environment and entry point; it also checks that the `cuda` and `cpu` stages end identically (but for the
+# publish folder each copies) and that the base image pins match global.json. Keep each
 # RUN dotnet command on one line.
 
-# The SDK image must carry a 10.0.4xx SDK or later (global.json: 10.0.401, rollForward latestFeature).
-ARG SDK_TAG=10.0
-ARG ASPNET_TAG=10.0
+# Exact version tags, not floating ones: SDK_TAG is global.json's SDK, ASPNET_TAG the runtime that SDK ships (10.0.401
+# ships 10.0.12); deploy/verify.sh checks both against global.json. Tags can still be re-pointed by the publisher;
+# digests (@sha256:...) would not be, but they cannot be looked up from here (no registry access): pin them where
+# the image is built (`docker buildx imagetools inspect mcr.microsoft.com/dotnet/sdk:10.0.401`).
+ARG SDK_TAG=10.0.401
+ARG ASPNET_TAG=10.0.12
 # ONNX Runtime GPU 1.31 is built against CUDA 13 and cuDNN 9.
 ARG CUDA_TAG=13.0.2-cudnn-runtime-ubuntu24.04
 
@@ -21,18 +25,24 @@ WORKDIR /src
 # project file or a package version changes. The solution also lists the tests and the training CLI (TorchSharp,
 # hundreds of MB), so the host project is restored, not the solution.
 COPY global.json Directory.Build.props Directory.Packages.props ./
+COPY build/OnnxRuntime.targets build/
 COPY src/InferenceService/InferenceService.csproj src/InferenceService/
 COPY src/InferenceService.Runtime/InferenceService.Runtime.csproj src/InferenceService.Runtime/
-RUN dotnet restore src/InferenceService/InferenceService.csproj -r linux-x64
+# Both ONNX Runtime flavours' packages (build/OnnxRuntime.targets); the gpu restore last, so obj/ holds its assets.
+RUN dotnet restore src/InferenceService/InferenceService.csproj -r linux-x64 -p:OnnxRuntimeFlavor=cpu
+RUN dotnet restore src/InferenceService/InferenceService.csproj -r linux-x64 -p:OnnxRuntimeFlavor=gpu
 COPY src/InferenceService/ src/InferenceService/
 COPY src/InferenceService.Runtime/ src/InferenceService.Runtime/
 COPY models/ models/
-# Framework-dependent (an RID no longer implies self-contained). The build's ProvisionDefaultModels target writes
-# models/*/1/ from the restored packages, sha256-checked.
-RUN dotnet publish src/InferenceService/InferenceService.csproj -c Release -r linux-x64 --no-restore -o /app/publish
-# ONNX Runtime's GPU package copies its Windows natives for every RID: ~215 MB of dead weight on Linux.
-RUN rm -f /app/publish/onnxruntime*.dll \
-    && test -s /app/publish/libonnxruntime.so \
+# Framework-dependent (an RID no longer implies self-contained), one output per ONNX Runtime flavour: gpu (CUDA
+# provider, CPU fallback) for the cuda image, cpu (no CUDA provider library) for the cpu image; both carry Linux
+# natives only. The cpu publish restores its own assets from the packages above. The build's ProvisionDefaultModels
+# target writes models/*/1/ from the restored packages, sha256-checked.
+RUN dotnet publish src/InferenceService/InferenceService.csproj -c Release -r linux-x64 --no-restore -p:OnnxRuntimeFlavor=gpu -o /app/publish-gpu
+RUN dotnet publish src/InferenceService/InferenceService.csproj -c Release -r linux-x64 -p:OnnxRuntimeFlavor=cpu -o /app/publish-cpu
+RUN test -s /app/publish-gpu/libonnxruntime_providers_cuda.so \
+    && test -s /app/publish-cpu/libonnxruntime.so \
+    && test ! -e /app/publish-cpu/libonnxruntime_providers_cuda.so \
     && test -s /src/models/minilm/1/model.onnx \
     && test -s /src/models/resnet18/1/model.onnx
 
@@ -55,7 +65,7 @@ ENV APP_UID=1654 \
     DOTNET_RUNNING_IN_CONTAINER=true
 # -- from here to the end, keep identical to the cpu stage (verify.sh checks) --
 WORKDIR /app
-COPY --from=build /app/publish/ /app/
+COPY --from=build /app/publish-gpu/ /app/
 # The repository is baked in (root-owned, read-only to the app); mount a volume over /models to serve others.
 COPY --from=build /src/models/ /models/
 # ASPNETCORE_HTTP_PORTS is the HTTP port (Kestrel listens on all interfaces); the health check follows it.
@@ -79,7 +89,7 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 # -- from here to the end, keep identical to the cuda stage (verify.sh checks) --
 WORKDIR /app
-COPY --from=build /app/publish/ /app/
+COPY --from=build /app/publish-cpu/ /app/
 # The repository is baked in (root-owned, read-only to the app); mount a volume over /models to serve others.
 COPY --from=build /src/models/ /models/
 # ASPNETCORE_HTTP_PORTS is the HTTP port (Kestrel listens on all interfaces); the health check follows it.

@@ -2,7 +2,8 @@
 # Verifies the deployment without a Docker engine:
 #   1. docker-compose v1 validates docker-compose.yml (default profile, and with gpu + observability)
 #   2. yamllint --strict on every YAML file (config: .yamllint)
-#   3. dockerfilelint on the Dockerfile, plus its structure (stages, default target, cpu == cuda tails)
+#   3. dockerfilelint on the Dockerfile, plus its structure (stages, default target, cpu == cuda tails) and its base
+#      image pins (SDK_TAG = global.json's SDK, ASPNET_TAG = the runtime that SDK ships)
 #   4. every kustomize overlay rendered (kubectl kustomize); the rendered objects against the API schemas
 #      (Kubernetes, KEDA, Prometheus operator: kubernetes-models packages; KServe: deploy/verify/types), unknown
 #      fields included; each bad case in deploy/verify/cases rejected; cross-checks of all overlays
@@ -132,6 +133,18 @@ fi
 say "dockerfilelint"
 if "$NPM_PREFIX/node_modules/.bin/dockerfilelint" Dockerfile; then pass "dockerfilelint: Dockerfile clean"; else fail "dockerfilelint"; fi
 if "$PY" deploy/verify/dockerfile.py check Dockerfile; then pass "Dockerfile structure"; else fail "Dockerfile structure"; fi
+# Base image pins: SDK_TAG is global.json's SDK, ASPNET_TAG the runtime that SDK ships (from its bundled versions).
+sdk_pin=$("$PY" -c 'import json; print(json.load(open("global.json"))["sdk"]["version"])')
+sdk_dir=$(dotnet --list-sdks 2>/dev/null | awk -v v="$sdk_pin" '$1 == v { gsub(/[][]/, "", $2); print $2 "/" v }')
+runtime_pin=$(sed -n 's:.*<BundledNETCoreAppPackageVersion>\(.*\)</BundledNETCoreAppPackageVersion>.*:\1:p' \
+  "${sdk_dir:-/nonexistent}/Microsoft.NETCoreSdk.BundledVersions.props" 2>/dev/null)
+if [[ -z "$runtime_pin" ]]; then
+  fail "Dockerfile pins: SDK $sdk_pin (global.json) is not installed here, so its runtime version is unknown"
+elif "$PY" deploy/verify/dockerfile.py pins Dockerfile "$sdk_pin" "$runtime_pin"; then
+  pass "Dockerfile pins match global.json (sdk:$sdk_pin, aspnet:$runtime_pin)"
+else
+  fail "Dockerfile pins"
+fi
 
 # ---- 4. Kubernetes ----
 say "kustomize overlays (kubectl kustomize)"

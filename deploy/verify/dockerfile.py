@@ -2,6 +2,9 @@
 """Runs a Dockerfile's build without a Docker engine, as far as that can be done faithfully (used by verify.sh).
 
   dockerfile.py check  DOCKERFILE                      structure: stages, default target, cpu/cuda tails identical
+                                                       (but for the ONNX Runtime flavour each copies: publish-cpu|gpu)
+  dockerfile.py pins   DOCKERFILE SDK RUNTIME          SDK_TAG is the SDK version (global.json's), ASPNET_TAG the
+                                                       runtime that SDK ships
   dockerfile.py build  DOCKERFILE CONTEXT ROOT STAGE   emulates STAGE's WORKDIR/COPY/RUN under ROOT/STAGE, with the
                                                        build context filtered by CONTEXT/.dockerignore
   dockerfile.py image  DOCKERFILE ROOT TARGET          assembles TARGET's files (COPY --from=...) under ROOT/TARGET and
@@ -93,6 +96,11 @@ def check(dockerfile):
     if names[-1] != "cpu":
         fail(f"the last stage (the default target) is {names[-1]}, expected cpu")
     cpu, cuda = tail_from_workdir(stage_named(stages, "cpu")), tail_from_workdir(stage_named(stages, "cuda"))
+    for stage, tail, flavour in (("cpu", cpu, "cpu"), ("cuda", cuda, "gpu")):
+        if not any(k == "COPY" and f"/app/publish-{flavour}/" in a for k, a in tail):
+            fail(f"the {stage} stage does not copy the {flavour} publish output (/app/publish-{flavour}/)")
+    cpu = [(k, a.replace("/app/publish-cpu/", "/app/publish-<flavour>/")) for k, a in cpu]
+    cuda = [(k, a.replace("/app/publish-gpu/", "/app/publish-<flavour>/")) for k, a in cuda]
     if cpu != cuda:
         diff = [f"  cpu:  {a}\n  cuda: {b}" for a, b in zip(cpu, cuda) if a != b] or ["  (different lengths)"]
         fail("the cpu and cuda stages differ from WORKDIR on:\n" + "\n".join(diff))
@@ -323,9 +331,22 @@ def image(dockerfile, root, target):
     print("IMAGE_EXPOSE=(" + " ".join(shlex.quote(p) for p in expose) + ")")
 
 
+def pins(dockerfile, sdk, runtime):
+    """The base image tags are exact versions: the SDK global.json pins and the runtime that SDK ships."""
+    global_args, _ = parse(dockerfile)
+    expected = {"SDK_TAG": sdk, "ASPNET_TAG": runtime}
+    wrong = [f"{name}={global_args.get(name)!r}, expected {value!r}" for name, value in expected.items()
+             if global_args.get(name) != value]
+    if wrong:
+        fail("base image pins do not match global.json: " + "; ".join(wrong))
+    print(f"SDK_TAG={sdk} (global.json), ASPNET_TAG={runtime} (the runtime SDK {sdk} ships)")
+
+
 def main(argv):
     if len(argv) >= 2 and argv[0] == "check":
         check(argv[1])
+    elif len(argv) == 4 and argv[0] == "pins":
+        pins(*argv[1:])
     elif len(argv) == 5 and argv[0] == "build":
         build(*argv[1:])
     elif len(argv) == 4 and argv[0] == "image":

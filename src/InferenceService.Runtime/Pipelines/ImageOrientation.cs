@@ -35,7 +35,10 @@ public static class ImageOrientation
         var upright = new SKBitmap(new SKImageInfo(swaps ? image.Height : image.Width, swaps ? image.Width : image.Height, SKColorType.Bgra8888, SKAlphaType.Premul));
         using var canvas = new SKCanvas(upright);
         canvas.SetMatrix(m);
-        canvas.DrawBitmap(image, 0, 0, new SKSamplingOptions(SKFilterMode.Nearest));
+        // An image over the bitmap's own pixels (no copy): SkiaSharp 3 takes sampling options on DrawImage only.
+        using var pixels = image.PeekPixels();
+        using var source = SKImage.FromPixels(pixels);
+        canvas.DrawImage(source, 0, 0, new SKSamplingOptions(SKFilterMode.Nearest));
         canvas.Flush();
         return upright;
     }

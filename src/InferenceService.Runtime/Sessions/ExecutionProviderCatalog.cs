@@ -43,7 +43,10 @@ public sealed partial class ExecutionProviderCatalog(OnnxRuntimeEnvironment envi
             catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
             {
                 // ONNX Runtime's exception says only that the library failed to load; its log said which file was missing.
-                var reason = environment.ProviderLoadFailure(provider) ?? e.Message;
+                // The CPU-only package (OnnxRuntimeFlavor=cpu) lacks the CUDA entry point altogether: say so plainly.
+                var reason = e is EntryPointNotFoundException
+                    ? "this build's ONNX Runtime has no CUDA provider (OnnxRuntimeFlavor=cpu)"
+                    : environment.ProviderLoadFailure(provider) ?? e.Message;
                 if (_failures.TryAdd(provider, reason))
                 {
                     LogProviderUnavailable(provider, reason, modelName);

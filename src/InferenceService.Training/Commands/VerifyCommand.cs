@@ -24,9 +24,17 @@ internal static class VerifyCommand
                 return 1;
             }
 
-            AnsiConsole.MarkupLineInterpolated($"{(report.Passed ? "[green]PASS[/]" : "[red]FAIL[/]")} {report.ToString()}");
+            AnsiConsole.MarkupLineInterpolated(Verdict(report));
             return report.Passed ? 0 : 2;
         });
         return command;
     }
+
+    /// <summary>
+    /// The verdict line. The markup sits in the format string: MarkupLineInterpolated escapes interpolated values, so
+    /// a colour tag passed as one is printed literally ("[green]PASS[/]").
+    /// </summary>
+    internal static FormattableString Verdict(ParityReport report) => report.Passed
+        ? (FormattableString)$"[green]PASS[/] {report.ToString()}"
+        : (FormattableString)$"[red]FAIL[/] {report.ToString()}";
 }

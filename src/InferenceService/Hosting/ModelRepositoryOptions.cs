@@ -7,7 +7,7 @@ public sealed class ModelRepositoryOptions
 {
     public const string Section = "ModelRepository";
 
-    /// <summary>The repository folder; relative paths are resolved against the content root.</summary>
+    /// <summary>The repository folder; relative paths are resolved against the content root (on the command line: the caller's directory).</summary>
     [Required]
     public string Path { get; set; } = "models";
 

@@ -76,8 +76,9 @@ public static class Observability
                 m.AddMeter(InferenceTelemetry.MeterName)
                     .AddView(i => !tritonNames && i.Name.StartsWith(TritonMetrics.Prefix, StringComparison.Ordinal) ? MetricStreamConfiguration.Drop : null)
                     .AddAspNetCoreInstrumentation()
-                    .AddRuntimeInstrumentation()
-                    .AddProcessInstrumentation()
+                    // .NET's built-in runtime meter: GC, JIT, thread pool, exceptions, and the process' CPU time and
+                    // working set (dotnet_process_cpu_time_seconds_total, dotnet_process_memory_working_set_bytes).
+                    .AddMeter(RuntimeMeterName)
                     .AddPrometheusExporter();
                 if (otlp)
                 {
@@ -96,6 +97,9 @@ public static class Observability
     }
 
     private const string DefaultServiceName = "inference-service";
+
+    /// <summary>The runtime's own meter (.NET 9+), which replaced OpenTelemetry's runtime and process instrumentation.</summary>
+    private const string RuntimeMeterName = "System.Runtime";
 
     private static bool IsInfrastructure(PathString path) =>
         path.StartsWithSegments(MetricsPath, StringComparison.Ordinal) || path.StartsWithSegments("/health", StringComparison.Ordinal)

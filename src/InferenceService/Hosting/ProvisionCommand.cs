@@ -5,7 +5,7 @@ namespace InferenceService.Hosting;
 
 /// <summary>
 /// <c>InferenceService provision &lt;repository&gt; [packages folder]</c>: provisions pretrained weights and exits.
-/// The build runs it after compiling, so a fresh clone's <c>dotnet build</c> or <c>dotnet run</c> has the models.
+/// Relative paths mean the caller's directory (<see cref="CommandLinePaths"/>). The build runs it after compiling, so a fresh clone's <c>dotnet build</c> or <c>dotnet run</c> has the models.
 /// </summary>
 internal static class ProvisionCommand
 {
@@ -16,7 +16,7 @@ internal static class ProvisionCommand
         try
         {
             var provisioner = new ModelProvisioner(NullLogger<ModelProvisioner>.Instance);
-            var written = provisioner.ProvisionAll(args[1], args.Length > 2 ? args[2] : null);
+            var written = provisioner.ProvisionAll(CommandLinePaths.Resolve(args[1]), args.Length > 2 ? CommandLinePaths.Resolve(args[2]) : null);
             Console.WriteLine(written == 0 ? "Models already provisioned (sha256 verified)." : $"Provisioned {written} file(s) (sha256 verified).");
             return 0;
         }

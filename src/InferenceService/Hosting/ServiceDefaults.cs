@@ -4,6 +4,7 @@ using InferenceService.Runtime.Repository.Provisioning;
 using InferenceService.Runtime.Sessions;
 using InferenceService.Runtime.Telemetry;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 
 namespace InferenceService.Hosting;
@@ -14,6 +15,7 @@ public static class ServiceDefaults
     public static WebApplicationBuilder AddInferenceServiceDefaults(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        CommandLinePaths.ResolveCommandLineSettings(builder.Configuration);
         var services = builder.Services;
         services.AddOptionsWithValidateOnStart<ModelRepositoryOptions>().BindConfiguration(ModelRepositoryOptions.Section);
         services.AddSingleton<IValidateOptions<ModelRepositoryOptions>, ModelRepositoryOptionsValidator>();
@@ -25,6 +27,9 @@ public static class ServiceDefaults
         services.AddOptionsWithValidateOnStart<OpenAIOptions>().BindConfiguration(OpenAIOptions.Section);
         services.AddSingleton<IValidateOptions<OpenAIOptions>, OpenAIOptionsValidator>();
         services.AddOptionsWithValidateOnStart<TeiOptions>().BindConfiguration(TeiOptions.Section);
+        services.AddOptionsWithValidateOnStart<ForwardedHeadersSettings>().BindConfiguration(ForwardedHeadersSettings.Section);
+        services.AddSingleton<IValidateOptions<ForwardedHeadersSettings>, ForwardedHeadersSettingsValidator>();
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ForwardedHeadersSettings>>((forwarded, settings) => settings.Value.ApplyTo(forwarded));
         services.AddSingleton<IValidateOptions<TeiOptions>, TeiOptionsValidator>();
 
         services.AddSingleton(TimeProvider.System);
@@ -74,12 +79,19 @@ public static class ServiceDefaults
     public static WebApplication UseInferenceServiceDefaults(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        // First, so that everything after it (rate limiting, logs, traces) sees the client behind a trusted proxy.
+        if (app.Services.GetRequiredService<IOptions<ForwardedHeadersSettings>>().Value.Enabled)
+        {
+            app.UseForwardedHeaders();
+        }
+
         app.UseResponseCompression();
         app.UseApiErrorShapes();
         app.UseRequestInflation();
         app.UseObservability();
         app.MapOpenApi();
         app.MapGrpcService<Apis.GrpcInferenceApi>();
+        app.MapGrpcService<Apis.GrpcHealthApi>();
         app.MapGrpcReflectionService();
         app.UseSwaggerUI(o =>
         {

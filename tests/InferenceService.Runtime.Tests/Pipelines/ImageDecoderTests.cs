@@ -16,6 +16,43 @@ public sealed class ImageDecoderTests
         Assert.Equal(SKColors.Orange, bitmap.GetPixel(15, 10));
     }
 
+    // Every format the decoder accepts, on the pinned SkiaSharp (Directory.Packages.props): encoded by its own encoders,
+    // decoded back to the same size and colour. Lossy JPEG and WebP may move a flat colour by a few levels.
+    [Theory]
+    [InlineData(SKEncodedImageFormat.Png, 0)]
+    [InlineData(SKEncodedImageFormat.Jpeg, 4)]
+    [InlineData(SKEncodedImageFormat.Webp, 4)]
+    public void Decode_EachAcceptedFormat_ReturnsItsSizeAndColour(SKEncodedImageFormat format, int tolerance)
+    {
+        var encoded = Encode(SKColors.Orange, 64, 48, format);
+
+        using var bitmap = ImageDecoder.Decode(encoded, maxPixels: 64 * 48);
+
+        Assert.Equal((64, 48), (bitmap.Width, bitmap.Height));
+        var pixel = bitmap.GetPixel(32, 24);
+        Assert.True(Math.Abs(pixel.Red - SKColors.Orange.Red) <= tolerance && Math.Abs(pixel.Green - SKColors.Orange.Green) <= tolerance
+            && Math.Abs(pixel.Blue - SKColors.Orange.Blue) <= tolerance, $"{format}: {pixel} vs {SKColors.Orange}");
+    }
+
+    [Fact]
+    public void Decode_Gif_ThrowsUnsupportedMediaTypeNamingTheAcceptedFormats()
+    {
+        // A 1x1 GIF89a: header, logical screen with a 2-colour table, one image, LZW minimum code size 2, trailer.
+        byte[] gif =
+        [
+            (byte)'G', (byte)'I', (byte)'F', (byte)'8', (byte)'9', (byte)'a', 1, 0, 1, 0, 0x80, 0, 0,
+            0, 0, 0, 0xFF, 0xFF, 0xFF,
+            0x2C, 0, 0, 0, 0, 1, 0, 1, 0, 0,
+            2, 2, 0x44, 0x01, 0,
+            0x3B,
+        ];
+
+        var e = Assert.Throws<PipelineException>(() => ImageDecoder.Decode(gif, maxPixels: 100));
+
+        Assert.Equal(PipelineErrorKind.UnsupportedMediaType, e.Kind);
+        Assert.Contains("only JPEG, PNG and WebP", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Decode_MorePixelsThanTheLimit_ThrowsTooLargeStatingTheLimit()
     {

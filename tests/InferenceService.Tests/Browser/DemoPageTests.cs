@@ -7,6 +7,7 @@ namespace InferenceService.Tests.Browser;
 /// The demo page at / in chromium, against <see cref="DemoServer"/>: real resnet18 and minilm, stand-in mnist and
 /// recommender. Every test fails on a console error or an uncaught exception.
 /// </summary>
+[Trait("Category", "Browser")]
 [Collection(BrowserCollection.Name)]
 public sealed class DemoPageTests(BrowserFixture browser, DemoServer server) : IClassFixture<DemoServer>
 {

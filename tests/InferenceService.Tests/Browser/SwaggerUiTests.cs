@@ -4,6 +4,7 @@ using Microsoft.Playwright;
 namespace InferenceService.Tests.Browser;
 
 /// <summary>Swagger UI in a real browser: every operation listed, and "Try it out" → "Execute" answers 200.</summary>
+[Trait("Category", "Browser")]
 [Collection(BrowserCollection.Name)]
 public sealed class SwaggerUiTests(BrowserFixture fixture)
 {

@@ -45,7 +45,9 @@ public sealed class MetricsTests
         Assert.Equal(3, PrometheusText.Value(text, "inference_compute_infer_duration_seconds_count", model));
         Assert.Equal(3, PrometheusText.Value(text, "inference_request_duration_seconds_count", model));
         Assert.Equal(0, PrometheusText.Value(text, "inference_pending_requests", ("model", name)));
-        Assert.NotNull(PrometheusText.Value(text, "process_cpu_time_seconds_total"));
+        // Runtime and process series from .NET's built-in System.Runtime meter; the Grafana dashboard's process panel reads the first two.
+        Assert.NotNull(PrometheusText.Value(text, "dotnet_process_cpu_time_seconds_total"));
+        Assert.NotNull(PrometheusText.Value(text, "dotnet_process_memory_working_set_bytes"));
         Assert.NotNull(PrometheusText.Value(text, "dotnet_gc_collections_total"));
     }
 

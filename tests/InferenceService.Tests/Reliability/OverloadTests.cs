@@ -9,6 +9,7 @@ namespace InferenceService.Tests.Reliability;
 /// refused at once with 503 + Retry-After, what is admitted finishes within the queue timeout (plus the batches around it), and the
 /// service serves normally again within 1 s of the load stopping.
 /// </summary>
+[Trait("Category", "Load")]
 [Collection(LoadCollection.Name)]
 public sealed class OverloadTests(ITestOutputHelper output)
 {

@@ -12,6 +12,7 @@ namespace InferenceService.Tests.Reliability;
 /// stays up, the listeners keep accepting and answer new inference 503 "shutting down" with Retry-After, every
 /// accepted request is answered 200, the drain log counts them, and the process exits 0.
 /// </summary>
+[Trait("Category", "Load")]
 [Collection(LoadCollection.Name)]
 public sealed class ShutdownTests(ITestOutputHelper output)
 {

@@ -16,6 +16,7 @@ namespace InferenceService.Tests.Reliability;
 /// the warm-up ends with a burst at <see cref="PeakClients"/> first; what is checked afterwards is that steady load
 /// does not grow memory.
 /// </remarks>
+[Trait("Category", "Load")]
 [Collection(LoadCollection.Name)]
 public sealed class SoakTests(ITestOutputHelper output)
 {

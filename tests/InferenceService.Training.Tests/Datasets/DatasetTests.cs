@@ -2,6 +2,8 @@ using InferenceService.Training.Datasets;
 
 namespace InferenceService.Training.Tests.Datasets;
 
+[Trait("Category", "Training")]
+[Trait("Category", "Network")]
 public sealed class DatasetTests
 {
     [Fact]

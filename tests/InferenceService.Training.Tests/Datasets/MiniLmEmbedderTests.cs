@@ -3,6 +3,7 @@ using InferenceService.Training.Datasets;
 namespace InferenceService.Training.Tests.Datasets;
 
 /// <summary>The embedder must reproduce what the text endpoints compute, or the spam head sees other inputs in serving.</summary>
+[Trait("Category", "Training")]
 public sealed class MiniLmEmbedderTests
 {
     [Fact]

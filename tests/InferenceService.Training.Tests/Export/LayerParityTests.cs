@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 namespace InferenceService.Training.Tests.Export;
 
 /// <summary>Each layer emitter against TorchSharp's eval-mode forward in ONNX Runtime, at batch 1 and 37.</summary>
+[Trait("Category", "Training")]
 public sealed class LayerParityTests
 {
     private static ParityReport Check(long[] inputShape, long?[] outputShape, Func<OnnxGraphBuilder, string, string> emit, Func<Tensor, Tensor> forward)

@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 namespace InferenceService.Training.Tests.Export;
 
 /// <summary>Whole-model exports (untrained weights, randomised statistics) against TorchSharp in ONNX Runtime.</summary>
+[Trait("Category", "Training")]
 public sealed class ModelParityTests
 {
     [Fact]

@@ -2,6 +2,7 @@ using InferenceService.Training.Models;
 
 namespace InferenceService.Training.Tests.Models;
 
+[Trait("Category", "Training")]
 public sealed class MetricsTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using InferenceService.Training.Models;
 namespace InferenceService.Training.Tests.Models;
 
 /// <summary>--seed with one thread must reproduce a run: the model card promises it.</summary>
+[Trait("Category", "Training")]
 public sealed class ReproducibilityTests
 {
     [Fact]

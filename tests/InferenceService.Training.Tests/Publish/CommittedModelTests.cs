@@ -10,6 +10,8 @@ namespace InferenceService.Training.Tests.Publish;
 /// The default models committed to models/ meet their targets on the real test data, through ONNX Runtime and the
 /// preprocessing their config.json declares (what the service will do), not through TorchSharp.
 /// </summary>
+[Trait("Category", "Training")]
+[Trait("Category", "Network")]
 public sealed class CommittedModelTests
 {
     [Theory]

@@ -11,6 +11,7 @@ namespace InferenceService.Training.Tests.Publish;
 /// Each family through train (1 epoch on a subset of the real data) → export → verify → publish into a temp
 /// repository, twice, so the second publish must become version 2 beside an untouched version 1.
 /// </summary>
+[Trait("Category", "Training")]
 public sealed class EndToEndTests
 {
     [Fact]
