@@ -162,14 +162,23 @@ public static class ModelConfigLoader
     /// <summary>Whitespace and comments only: a config that leaves everything to the graph.</summary>
     private static bool IsEmptyDocument(byte[] bytes)
     {
-        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Allow });
         try
         {
-            return !reader.Read();
+            while (reader.Read())
+            {
+                if (reader.TokenType != JsonTokenType.Comment)
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
         catch (JsonException)
         {
-            return false;
+            // The reader refuses a document without a value; it is empty when nothing but whitespace is left.
+            return bytes.AsSpan((int)reader.BytesConsumed).Trim(" \t\r\n"u8).IsEmpty;
         }
     }
 

@@ -5,7 +5,7 @@ namespace InferenceService.Hosting;
 /// <summary>
 /// <c>InferenceService inspect &lt;model.onnx | model folder | version folder&gt;</c>: prints the config the service
 /// would serve the model with (completed from its graph), the graph's inputs, outputs and metadata, and warnings;
-/// exits 1 with one line when the path or the graph is unusable. Relative paths resolve against the current folder.
+/// exits 1 with one line when the path or the graph is unusable. Relative paths resolve as <see cref="Resolve"/> says.
 /// ModelRepository:DefaultMaxBatchSize is read as the service reads it (appsettings.json, environment, arguments).
 /// </summary>
 internal static class InspectCommand
@@ -33,7 +33,7 @@ internal static class InspectCommand
                 .AddCommandLine(args[2..])
                 .Build();
             var maxBatch = settings.GetValue($"{ModelRepositoryOptions.Section}:{nameof(ModelRepositoryOptions.DefaultMaxBatchSize)}", GraphConfigCompleter.DefaultMaxBatchSize);
-            Write(ModelInspector.Inspect(args[1], maxBatch), output);
+            Write(ModelInspector.Inspect(Resolve(args[1]), maxBatch), output);
             return 0;
         }
         catch (Exception e) when (e is ModelConfigException or IOException or UnauthorizedAccessException or InvalidOperationException)
@@ -41,6 +41,34 @@ internal static class InspectCommand
             error.WriteLine("error: " + e.Message.ReplaceLineEndings(" "));
             return 1;
         }
+    }
+
+    /// <summary>
+    /// A relative path as the user meant it: against the shell's folder (PWD: <c>dotnet run --project</c> starts the
+    /// service in the project folder), else the current folder or the nearest folder above it that has it (the
+    /// repository root, for <c>models/resnet18</c>). Unresolved, it stays relative to the shell's folder for the error.
+    /// </summary>
+    internal static string Resolve(string path)
+    {
+        if (Path.IsPathRooted(path))
+        {
+            return path;
+        }
+
+        var shell = Environment.GetEnvironmentVariable("PWD");
+        var folders = new List<string>();
+        if (!string.IsNullOrEmpty(shell) && Directory.Exists(shell))
+        {
+            folders.Add(shell);
+        }
+
+        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
+        {
+            folders.Add(dir.FullName);
+        }
+
+        return folders.Select(f => Path.GetFullPath(Path.Combine(f, path))).FirstOrDefault(p => File.Exists(p) || Directory.Exists(p))
+            ?? Path.GetFullPath(Path.Combine(folders[0], path));
     }
 
     private static void Write(ModelInspection inspection, TextWriter output)
