@@ -51,7 +51,7 @@ public static class GraphConfigCompleter
         }
         else
         {
-            maxBatchSize = fixedBatch is null ? defaultMaxBatchSize : 0;
+            maxBatchSize = fixedBatch is null && !DeclaresFullShape(config, graph) ? defaultMaxBatchSize : 0;
         }
 
         var completed = config with
@@ -67,6 +67,15 @@ public static class GraphConfigCompleter
         ModelConfigLoader.Validate(draft.Path, completed);
         return completed;
     }
+
+    /// <summary>
+    /// Dims written with the graph's full rank and no max_batch_size: the config means the full shape (max_batch_size
+    /// 0, as before completion existed), so it is kept, not read as dims after a batch dim.
+    /// </summary>
+    private static bool DeclaresFullShape(ModelConfig config, OnnxGraphInfo graph) =>
+        config.Inputs.Select(d => (d, graph.Inputs.FirstOrDefault(t => t.Name == d.Name)))
+            .Concat(config.Outputs.Select(d => (d, graph.Outputs.FirstOrDefault(t => t.Name == d.Name))))
+            .Any(p => p.Item2 is not null && p.d.Dims.Count > 0 && p.d.Dims.Count == p.Item2.Dims.Count);
 
     private static List<TensorConfig> CompleteSide(string path, OnnxGraphInfo graph, string field, IReadOnlyList<TensorConfig> declared, IReadOnlyList<OnnxTensorInfo> tensors, int maxBatchSize, bool addMissing)
     {

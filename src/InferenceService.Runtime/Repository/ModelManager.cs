@@ -7,7 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace InferenceService.Runtime.Repository;
 
 /// <summary>
-/// The repository's lifecycle: validates every config at start-up (fail fast), provisions pretrained weights, loads
+/// The repository's lifecycle: reads every config at start-up (a bad model folder is UNAVAILABLE with the reason, the
+/// others serve), completes each version's config from its graph, provisions pretrained weights, loads
 /// every served version, and later loads, swaps and unloads models without downtime. A new version is loaded, checked
 /// and warmed before it replaces the serving one in the <see cref="ModelRegistry"/>, and the old one is disposed only
 /// after its last request.

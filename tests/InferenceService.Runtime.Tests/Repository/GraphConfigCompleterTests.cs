@@ -64,6 +64,16 @@ public sealed class GraphConfigCompleterTests : IDisposable
     }
 
     [Fact]
+    public void ForVersion_FullShapeDimsWithoutMaxBatchSize_KeepTheirMeaning()
+    {
+        var (config, _) = Complete("""{ "inputs": [ { "name": "x", "datatype": "FP32", "dims": [-1, 3] } ] }""", DropInGraphs.AddWeights([-1, 3]));
+
+        Assert.Equal(0, config.MaxBatchSize);
+        Assert.Equal([-1L, 3L], config.Inputs[0].Dims);
+        Assert.Equal([-1L, 3L], config.Outputs[0].Dims);
+    }
+
+    [Fact]
     public void ForVersion_CommentOnlyConfig_IsCompletedLikeNoConfig()
     {
         var (config, _) = Complete("// served from the graph\n", DropInGraphs.AddWeights([-1, 3]));

@@ -24,6 +24,10 @@ public sealed class ModelInspectorTests : IDisposable
         Assert.Equal([5L], inspection.Config.Inputs[0].Dims);
         Assert.Contains("\"max_batch_size\": 7", inspection.ConfigJson, StringComparison.Ordinal);
         Assert.Empty(inspection.Warnings);
+
+        // The printed config is a complete config.json: saved, it loads even with completion off.
+        _temp.Write("pinned/config.json", inspection.ConfigJson);
+        Assert.Equal([5L], ModelConfigLoader.Load(Path.Combine(_temp.Path, "pinned")).Inputs[0].Dims);
     }
 
     [Fact]
