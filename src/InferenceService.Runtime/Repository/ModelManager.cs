@@ -68,7 +68,7 @@ public sealed partial class ModelManager : IAsyncDisposable
                 var versions = RepositoryScanner.ServedVersionNumbers(dir, config).Select(v => new ModelVersion(name, v, config, RepositoryScanner.VersionDirectory(dir, v))).ToList();
                 _registry.Publish(new ModelEntry(name, dir, config, versions, [], fingerprint: null));
             }
-            catch (ModelConfigException e)
+            catch (Exception e) when (e is ModelConfigException or IOException or UnauthorizedAccessException)
             {
                 // One bad folder never stops the others: the model is UNAVAILABLE with the reason (loading logs it again).
                 var failed = new ModelVersion(name, 0, new ModelConfig(), dir);
@@ -237,9 +237,9 @@ public sealed partial class ModelManager : IAsyncDisposable
         {
             draft = ReadConfig(dir);
         }
-        catch (ModelConfigException e)
+        catch (Exception e) when (e is ModelConfigException or IOException or UnauthorizedAccessException)
         {
-            // An invalid new config never takes down what serves.
+            // An invalid (or unreadable) new config never takes down what serves.
             var failed = new ModelVersion(name, 0, current?.Config ?? new ModelConfig(), dir);
             _loader.Fail(failed, e.Message);
             var kept = new ModelEntry(name, dir, current?.Config, serving, [failed], fingerprint);
