@@ -6,6 +6,11 @@ if (ProvisionCommand.IsRequested(args))
     return ProvisionCommand.Run(args);
 }
 
+if (InspectCommand.IsRequested(args))
+{
+    return InspectCommand.Run(args, Console.Out, Console.Error);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddInferenceServiceDefaults();
 

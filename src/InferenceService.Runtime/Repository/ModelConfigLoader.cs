@@ -14,31 +14,42 @@ public static class ModelConfigLoader
     private static readonly string[] Providers = ["cuda", "cpu"];
     private static readonly string[] OptimizationLevels = ["disabled", "basic", "extended", "all"];
 
+    /// <summary>Reads a complete config.json (StrictConfig): a missing file or one without inputs and outputs is an error.</summary>
     public static ModelConfig Load(string modelDir)
     {
         var path = Path.Combine(modelDir, ConfigFileName);
         if (!File.Exists(path))
         {
-            throw new ModelConfigException(path, "$", "a config.json in every model folder", "no such file");
+            throw new ModelConfigException(path, "$", "a config.json in every model folder (ModelRepository:StrictConfig is on)", "no such file");
         }
 
-        ModelConfig? config;
-        try
-        {
-            config = JsonSerializer.Deserialize<ModelConfig>(File.ReadAllBytes(path), RepositoryJson.Options);
-        }
-        catch (JsonException e)
-        {
-            throw new ModelConfigException(path, e.Path ?? "$", "valid config JSON (snake_case fields of a model config)", e.Message);
-        }
-
-        if (config is null)
-        {
-            throw new ModelConfigException(path, "$", "an object", "null");
-        }
-
+        var config = Deserialize(path, File.ReadAllBytes(path));
         Validate(path, config);
         return config;
+    }
+
+    /// <summary>
+    /// Reads config.json as far as it goes (absent, empty, only a comment, or any subset of fields) for the graph to
+    /// complete: the fields present are checked now, the whole config once it is complete.
+    /// </summary>
+    public static ModelConfigDraft LoadDraft(string modelDir)
+    {
+        var path = Path.Combine(modelDir, ConfigFileName);
+        if (!File.Exists(path))
+        {
+            return new ModelConfigDraft(path, new ModelConfig(), HasMaxBatchSize: false);
+        }
+
+        var bytes = File.ReadAllBytes(path);
+        if (IsEmptyDocument(bytes))
+        {
+            return new ModelConfigDraft(path, new ModelConfig(), HasMaxBatchSize: false);
+        }
+
+        var config = Deserialize(path, bytes);
+        var hasMaxBatchSize = HasField(bytes, "max_batch_size");
+        Validate(path, config, draft: true);
+        return new ModelConfigDraft(path, config, hasMaxBatchSize);
     }
 
     /// <summary>The numbered version folders present under the model folder.</summary>
@@ -50,15 +61,18 @@ public static class ModelConfigLoader
             .Order()
             .ToList();
 
-    public static void Validate(string path, ModelConfig config)
+    public static void Validate(string path, ModelConfig config) => Validate(path, config, draft: false);
+
+    /// <param name="draft">A config the graph completes: inputs, outputs and max_batch_size may be missing, and what depends on them is checked after.</param>
+    private static void Validate(string path, ModelConfig config, bool draft)
     {
         ArgumentNullException.ThrowIfNull(config);
         Require(path, "platform", config.Platform == "onnxruntime_onnx", "\"onnxruntime_onnx\"", Quote(config.Platform));
         Require(path, "max_batch_size", config.MaxBatchSize >= 0, "an integer >= 0", Str(config.MaxBatchSize));
-        Require(path, "inputs", config.Inputs.Count > 0, "at least one input", "none");
-        Require(path, "outputs", config.Outputs.Count > 0, "at least one output", "none");
-        ValidateTensors(path, "inputs", config.Inputs);
-        ValidateTensors(path, "outputs", config.Outputs);
+        Require(path, "inputs", draft || config.Inputs.Count > 0, "at least one input", "none");
+        Require(path, "outputs", draft || config.Outputs.Count > 0, "at least one output", "none");
+        ValidateTensors(path, "inputs", config.Inputs, draft);
+        ValidateTensors(path, "outputs", config.Outputs, draft);
         Require(path, "instance_count", config.InstanceCount is >= 1 and <= 64, "an integer from 1 to 64", Str(config.InstanceCount));
         Require(path, "execution_providers", config.ExecutionProviders.Count > 0, "a list such as [\"cuda\", \"cpu\"]", "an empty list");
         for (var i = 0; i < config.ExecutionProviders.Count; i++)
@@ -71,7 +85,7 @@ public static class ModelConfigLoader
             "one of " + string.Join(", ", OptimizationLevels), Quote(config.GraphOptimizationLevel));
         Require(path, "intra_op_threads", config.IntraOpThreads >= 0, "an integer >= 0 (0 = cores / instance_count)", Str(config.IntraOpThreads));
 
-        if (config.Warmup is { } warmup)
+        if (!draft && config.Warmup is { } warmup)
         {
             var maxBatch = Math.Max(1, config.MaxBatchSize);
             Require(path, "warmup.batch_size", warmup.BatchSize >= 1 && warmup.BatchSize <= maxBatch, $"1 to {maxBatch}", Str(warmup.BatchSize));
@@ -99,7 +113,7 @@ public static class ModelConfigLoader
             Require(path, "response_cache.max_entry_bytes", cache.MaxEntryBytes >= 0, "an integer >= 0 (0 = any answer that fits the cache)", cache.MaxEntryBytes.ToString(CultureInfo.InvariantCulture));
         }
 
-        if (config.DynamicBatching is not null)
+        if (!draft && config.DynamicBatching is not null)
         {
             Require(path, "dynamic_batching", config.MaxBatchSize > 0, "max_batch_size > 0 for a model with dynamic_batching", $"max_batch_size {config.MaxBatchSize}");
             var errors = Batching.DynamicBatchingConfigValidator.Validate(config);
@@ -110,7 +124,7 @@ public static class ModelConfigLoader
         }
     }
 
-    private static void ValidateTensors(string path, string field, IReadOnlyList<TensorConfig> tensors)
+    private static void ValidateTensors(string path, string field, IReadOnlyList<TensorConfig> tensors, bool draft)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < tensors.Count; i++)
@@ -119,7 +133,7 @@ public static class ModelConfigLoader
             var prefix = $"{field}[{i}]";
             Require(path, prefix + ".name", !string.IsNullOrWhiteSpace(t.Name), "a non-empty name", Quote(t.Name));
             Require(path, prefix + ".name", seen.Add(t.Name), "a unique name", $"'{t.Name}' twice");
-            Require(path, prefix + ".datatype", TensorDataTypes.TryParse(t.Datatype, out _), "one of " + TensorDataTypes.AllNames, Quote(t.Datatype));
+            Require(path, prefix + ".datatype", TensorDataTypes.TryParse(t.Datatype, out _) || (draft && string.IsNullOrEmpty(t.Datatype)), "one of " + TensorDataTypes.AllNames, Quote(t.Datatype));
             Require(path, prefix + ".dims", t.Dims.All(d => d == -1 || d >= 1), "dims >= 1 or -1 (variable)", "[" + string.Join(",", t.Dims) + "]");
             if (t.ValueRange is { } range)
             {
@@ -128,6 +142,50 @@ public static class ModelConfigLoader
                     "[min, max] with min <= max, on an integer tensor", $"[{string.Join(",", range)}] on {t.Datatype}");
             }
         }
+    }
+
+    private static ModelConfig Deserialize(string path, byte[] bytes)
+    {
+        ModelConfig? config;
+        try
+        {
+            config = JsonSerializer.Deserialize<ModelConfig>(bytes, RepositoryJson.Options);
+        }
+        catch (JsonException e)
+        {
+            throw new ModelConfigException(path, e.Path ?? "$", "valid config JSON (snake_case fields of a model config)", e.Message);
+        }
+
+        return config ?? throw new ModelConfigException(path, "$", "an object", "null");
+    }
+
+    /// <summary>Whitespace and comments only: a config that leaves everything to the graph.</summary>
+    private static bool IsEmptyDocument(byte[] bytes)
+    {
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Allow });
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType != JsonTokenType.Comment)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+        catch (JsonException)
+        {
+            // The reader refuses a document without a value; it is empty when nothing but whitespace is left.
+            return bytes.AsSpan((int)reader.BytesConsumed).Trim(" \t\r\n"u8).IsEmpty;
+        }
+    }
+
+    private static bool HasField(byte[] bytes, string name)
+    {
+        using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty(name, out _);
     }
 
     private static void Require(string path, string field, bool condition, string expected, string actual)

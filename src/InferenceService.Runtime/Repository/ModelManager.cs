@@ -7,7 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace InferenceService.Runtime.Repository;
 
 /// <summary>
-/// The repository's lifecycle: validates every config at start-up (fail fast), provisions pretrained weights, loads
+/// The repository's lifecycle: reads every config at start-up (a bad model folder is UNAVAILABLE with the reason, the
+/// others serve), completes each version's config from its graph, provisions pretrained weights, loads
 /// every served version, and later loads, swaps and unloads models without downtime. A new version is loaded, checked
 /// and warmed before it replaces the serving one in the <see cref="ModelRegistry"/>, and the old one is disposed only
 /// after its last request.
@@ -47,7 +48,10 @@ public sealed partial class ModelManager : IAsyncDisposable
 
     public string RepositoryPath => _settings.Path;
 
-    /// <summary>Reads and validates every config. Throws <see cref="ModelConfigException"/> naming the file and field.</summary>
+    /// <summary>
+    /// Reads every model folder's config. A folder whose config is invalid is published UNAVAILABLE with the reason
+    /// (file, field, expected value); only a missing repository folder throws.
+    /// </summary>
     public void Discover()
     {
         if (!Directory.Exists(_settings.Path))
@@ -57,10 +61,20 @@ public sealed partial class ModelManager : IAsyncDisposable
 
         foreach (var dir in _scanner.ModelDirectories())
         {
-            var config = ModelConfigLoader.Load(dir);
             var name = Path.GetFileName(dir);
-            var versions = RepositoryScanner.ServedVersionNumbers(dir, config).Select(v => new ModelVersion(name, v, config, RepositoryScanner.VersionDirectory(dir, v))).ToList();
-            _registry.Publish(new ModelEntry(name, dir, config, versions, [], fingerprint: null));
+            try
+            {
+                var config = ReadConfig(dir).Config;
+                var versions = RepositoryScanner.ServedVersionNumbers(dir, config).Select(v => new ModelVersion(name, v, config, RepositoryScanner.VersionDirectory(dir, v))).ToList();
+                _registry.Publish(new ModelEntry(name, dir, config, versions, [], fingerprint: null));
+            }
+            catch (Exception e) when (e is ModelConfigException or IOException or UnauthorizedAccessException)
+            {
+                // One bad folder never stops the others: the model is UNAVAILABLE with the reason (loading logs it again).
+                var failed = new ModelVersion(name, 0, new ModelConfig(), dir);
+                failed.MarkUnavailable(e.Message);
+                _registry.Publish(new ModelEntry(name, dir, null, [], [failed], fingerprint: null));
+            }
         }
     }
 
@@ -218,14 +232,14 @@ public sealed partial class ModelManager : IAsyncDisposable
         }
 
         var fingerprint = VersionFolder.Fingerprint(dir);
-        ModelConfig config;
+        ModelConfigDraft draft;
         try
         {
-            config = ModelConfigLoader.Load(dir);
+            draft = ReadConfig(dir);
         }
-        catch (ModelConfigException e)
+        catch (Exception e) when (e is ModelConfigException or IOException or UnauthorizedAccessException)
         {
-            // An invalid new config never takes down what serves.
+            // An invalid (or unreadable) new config never takes down what serves.
             var failed = new ModelVersion(name, 0, current?.Config ?? new ModelConfig(), dir);
             _loader.Fail(failed, e.Message);
             var kept = new ModelEntry(name, dir, current?.Config, serving, [failed], fingerprint);
@@ -233,9 +247,18 @@ public sealed partial class ModelManager : IAsyncDisposable
             return kept;
         }
 
+        var config = draft.Config;
         var loaded = new List<ModelVersion>();
         var failures = new List<ModelVersion>();
-        foreach (var number in RepositoryScanner.ServedVersionNumbers(dir, config))
+        var numbers = RepositoryScanner.ServedVersionNumbers(dir, config);
+        if (numbers.Count == 0)
+        {
+            var none = new ModelVersion(name, 0, config, dir);
+            _loader.Fail(none, $"{dir}: no version folder to serve: put the model in {Path.Combine(dir, "1", ModelConfigLoader.ModelFileName)}");
+            failures.Add(none);
+        }
+
+        foreach (var number in numbers)
         {
             var existing = serving.FirstOrDefault(v => v.Version == number);
             if (existing is not null && current?.Fingerprint == fingerprint)
@@ -244,7 +267,21 @@ public sealed partial class ModelManager : IAsyncDisposable
                 continue;
             }
 
-            var candidate = new ModelVersion(name, number, config, RepositoryScanner.VersionDirectory(dir, number));
+            var versionDir = RepositoryScanner.VersionDirectory(dir, number);
+            ModelVersion candidate;
+            try
+            {
+                candidate = CreateVersion(name, number, dir, versionDir, draft);
+            }
+            catch (Exception e) when (e is ModelConfigException or IOException or UnauthorizedAccessException)
+            {
+                // The graph is unreadable, missing or disagrees with config.json: this version only, with the reason.
+                var failed = new ModelVersion(name, number, config, versionDir);
+                _loader.Fail(failed, e.Message);
+                failures.Add(failed);
+                continue;
+            }
+
             await _loader.LoadAsync(dir, candidate, _registry.EntryOf, cancellationToken).ConfigureAwait(false);
             (candidate.State == ModelState.Ready ? loaded : failures).Add(candidate);
         }
@@ -266,6 +303,23 @@ public sealed partial class ModelManager : IAsyncDisposable
         }
 
         return entry;
+    }
+
+    /// <summary>config.json as written (completed per version from its graph), or as a complete config under StrictConfig.</summary>
+    private ModelConfigDraft ReadConfig(string dir) => _settings.StrictConfig
+        ? new ModelConfigDraft(Path.Combine(dir, ModelConfigLoader.ConfigFileName), ModelConfigLoader.Load(dir), HasMaxBatchSize: true)
+        : ModelConfigLoader.LoadDraft(dir);
+
+    /// <summary>A version to load, with its config completed from its own graph (StrictConfig: config.json as is).</summary>
+    private ModelVersion CreateVersion(string name, long number, string dir, string versionDir, ModelConfigDraft draft)
+    {
+        if (_settings.StrictConfig)
+        {
+            return new ModelVersion(name, number, draft.Config, versionDir);
+        }
+
+        var (config, graph) = GraphConfigCompleter.ForVersion(draft, dir, versionDir, _settings.DefaultMaxBatchSize);
+        return new ModelVersion(name, number, config, versionDir) { Graph = graph };
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Model {Model} swapped: served versions [{Old}] -> [{New}]")]

@@ -34,6 +34,9 @@ public sealed class ModelVersion : IAsyncDisposable
 
     public string Directory { get; }
 
+    /// <summary>What the version's ONNX file says about itself (producer, opset, ...); null under StrictConfig.</summary>
+    public OnnxGraphInfo? Graph { get; init; }
+
     public ModelState State { get; private set; } = ModelState.Loading;
 
     /// <summary>Why the version is unavailable, when it is.</summary>

@@ -65,7 +65,15 @@ public static class V2Api
             config.Platform,
             config.Inputs.Select(t => new TensorMetadata(t.Name, t.Datatype, batch ? [-1, .. t.Dims] : t.Dims)).ToList(),
             config.Outputs.Select(t => new TensorMetadata(t.Name, t.Datatype, batch ? [-1, .. t.Dims] : t.Dims)).ToList(),
-            new V2ModelMetadataParameters(model.State.ToString().ToUpperInvariant(), model.Reason, model.ExecutionProvider, model.Pool?.InstanceCount ?? 0, model.Pool?.IntraOpThreads ?? 0, config.MaxBatchSize)));
+            new V2ModelMetadataParameters(model.State.ToString().ToUpperInvariant(), model.Reason, model.ExecutionProvider, model.Pool?.InstanceCount ?? 0, model.Pool?.IntraOpThreads ?? 0, config.MaxBatchSize)
+            {
+                ProducerName = model.Graph?.ProducerName,
+                ProducerVersion = model.Graph?.ProducerVersion,
+                Opset = model.Graph?.Opset,
+                IrVersion = model.Graph?.IrVersion,
+                GraphName = model.Graph?.GraphName,
+                DocString = model.Graph?.DocString,
+            }));
     }
 
     private static Results<Ok<V2ModelReady>, JsonHttpResult<V2Error>> ModelReady(string name, string? version, ModelRegistry registry)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace InferenceService.Apis;
 
@@ -20,8 +21,23 @@ public sealed record V2ModelMetadata(
     IReadOnlyList<TensorMetadata> Outputs,
     V2ModelMetadataParameters Parameters);
 
-/// <summary>Extra facts beyond the protocol: where the model runs and how it batches.</summary>
-public sealed record V2ModelMetadataParameters(string State, string? Reason, string ExecutionProvider, int InstanceCount, int IntraOpThreads, int MaxBatchSize);
+/// <summary>
+/// Extra facts beyond the protocol: where the model runs and how it batches, and what its ONNX file says about itself
+/// (absent under ModelRepository:StrictConfig, which does not read the graph before loading it).
+/// </summary>
+public sealed record V2ModelMetadataParameters(
+    string State,
+    string? Reason,
+    string ExecutionProvider,
+    int InstanceCount,
+    int IntraOpThreads,
+    int MaxBatchSize,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ProducerName = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ProducerVersion = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Opset = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? IrVersion = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? GraphName = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DocString = null);
 
 public sealed record V2ModelReady(string Name, string Version, bool Ready);
 

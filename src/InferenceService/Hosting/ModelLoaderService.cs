@@ -4,8 +4,8 @@ using Microsoft.Extensions.Options;
 namespace InferenceService.Hosting;
 
 /// <summary>
-/// Validates every model config before the server starts (a bad config stops start-up with the file, field and
-/// expected value), loads and warms the models in the background so liveness answers at once, polls the repository
+/// Reads every model config before the server starts (a bad one leaves that model UNAVAILABLE with the file, field
+/// and expected value; the others load), loads and warms the models in the background so liveness answers at once, polls the repository
 /// in poll mode, and shuts down as Triton does: readiness false and new inference refused at once, listeners open for
 /// the shutdown delay, then a bounded wait for the requests in flight.
 /// Because "Application started" comes before the models are ready, the log says so, and says when they are.

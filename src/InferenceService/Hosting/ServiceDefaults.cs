@@ -41,7 +41,7 @@ public static class ServiceDefaults
         {
             var options = sp.GetRequiredService<IOptions<ModelRepositoryOptions>>().Value;
             var root = sp.GetRequiredService<IHostEnvironment>().ContentRootPath;
-            return new ModelRepositorySettings(Path.GetFullPath(Path.Combine(root, options.Path)), options.PackagesRoot);
+            return new ModelRepositorySettings(Path.GetFullPath(Path.Combine(root, options.Path)), options.PackagesRoot, options.DefaultMaxBatchSize, options.StrictConfig);
         });
         builder.AddObservability();
         services.AddSingleton<ModelRegistry>();

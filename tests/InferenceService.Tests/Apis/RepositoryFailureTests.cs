@@ -11,16 +11,18 @@ namespace InferenceService.Tests.Apis;
 public sealed class RepositoryFailureTests
 {
     [Fact]
-    public void Start_InvalidConfig_FailsNamingFileFieldAndExpectedValue()
+    public async Task Start_InvalidConfig_ThatModelUnavailableNamingFileFieldAndExpectedValueOthersServe()
     {
         using var service = new CustomService();
+        service.AddRealModel("mnist");
         var path = service.Write("bad/config.json", """{ "inputs": [ { "name": "x", "datatype": "FLOAT32", "dims": [1] } ], "outputs": [ { "name": "y", "datatype": "FP32", "dims": [1] } ] }""");
+        await service.StartAsync();
 
-        var error = Assert.Throws<ModelConfigException>(() => service.CreateClient());
+        var bad = service.Models.Find("bad", null, out _)!;
 
-        Assert.Equal(path, error.File);
-        Assert.Equal("inputs[0].datatype", error.Field);
-        Assert.Contains("expected one of BOOL", error.Message, StringComparison.Ordinal);
+        Assert.Equal(ModelState.Unavailable, bad.State);
+        Assert.StartsWith($"{path}: inputs[0].datatype: expected one of BOOL", bad.Reason, StringComparison.Ordinal);
+        Assert.Equal(ModelState.Ready, service.Models.Find("mnist", null, out _)!.State);
     }
 
     [Fact]
