@@ -11,6 +11,11 @@ internal static class ModelCard
     {
         var command = new StringBuilder();
         command.Append(CultureInfo.InvariantCulture, $"dotnet run --project src/InferenceService.Training -c Release -- train {s.Family}");
+        if (s.Source is not null)
+        {
+            command.Append(CultureInfo.InvariantCulture, $" {s.Source} --hidden {s.Hidden} --patience {s.Patience}{(s.Augment ? " --augment" : string.Empty)}");
+        }
+
         command.Append(CultureInfo.InvariantCulture, $" --epochs {s.Epochs} --batch-size {s.BatchSize} --lr {s.LearningRate} --seed {s.Seed} --threads {s.Threads}");
         if (s.Limit > 0)
         {
@@ -36,6 +41,17 @@ internal static class ModelCard
         card.AppendLine("## Data");
         card.AppendLine(model.DataDescription);
         card.AppendLine();
+        if (model.DataHash is not null)
+        {
+            card.AppendLine(CultureInfo.InvariantCulture, $"Data SHA-256: `{model.DataHash}`");
+            card.AppendLine();
+        }
+
+        if (model.Labels is not null)
+        {
+            card.AppendLine(CultureInfo.InvariantCulture, $"Labels (output order): {string.Join(", ", model.Labels.Select(l => $"`{l}`"))}");
+            card.AppendLine();
+        }
         card.AppendLine("## Hyper-parameters");
         card.AppendLine(CultureInfo.InvariantCulture, $"- epochs: {s.Epochs}, batch size: {s.BatchSize}, learning rate: {s.LearningRate}, seed: {s.Seed}, torch threads: {s.Threads}");
         card.AppendLine(CultureInfo.InvariantCulture, $"- architecture: `{model.Architecture.ToJsonString()}`");
@@ -49,6 +65,7 @@ internal static class ModelCard
         card.AppendLine("```json");
         card.AppendLine(model.Metrics.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
         card.AppendLine("```");
+        AppendPerClass(card, model);
         card.AppendLine(CultureInfo.InvariantCulture, $"Training wall time: {model.WallSeconds:F1} s on {s.Threads} torch thread(s).");
         card.AppendLine();
         card.AppendLine("## Export check");
@@ -60,5 +77,27 @@ internal static class ModelCard
         card.AppendLine(ReproduceCommand(s));
         card.AppendLine("```");
         return card.ToString();
+    }
+
+    /// <summary>Per-class precision and recall on the held-out set, and the confusion plot beside the card.</summary>
+    private static void AppendPerClass(StringBuilder card, TrainedModel model)
+    {
+        if (model.Metrics["per_class"] is not System.Text.Json.Nodes.JsonObject perClass)
+        {
+            return;
+        }
+
+        card.AppendLine();
+        card.AppendLine("| label | precision | recall | support |");
+        card.AppendLine("|---|---|---|---|");
+        foreach (var (label, value) in perClass)
+        {
+            card.AppendLine(CultureInfo.InvariantCulture,
+                $"| {label} | {value!["precision"]!.GetValue<double>():F3} | {value["recall"]!.GetValue<double>():F3} | {value["support"]!.GetValue<int>()} |");
+        }
+
+        card.AppendLine();
+        card.AppendLine(CultureInfo.InvariantCulture, $"![confusion matrix (rows: true, columns: predicted)]({RunFiles.Confusion})");
+        card.AppendLine();
     }
 }
