@@ -25,7 +25,7 @@ public sealed class TextCsvTrainingTests
         Assert.Equal(4, rows.Count);
         Assert.Equal(["a, b", "x"], rows[1].Row);
         Assert.Equal(["say \"hi\"\nthere", "y"], rows[2].Row);
-        Assert.Equal(4, rows[3].Line);
+        Assert.Equal(5, rows[3].Line);
         Assert.Equal(["plain", "z"], rows[3].Row);
     }
 
