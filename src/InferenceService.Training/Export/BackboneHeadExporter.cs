@@ -1,4 +1,3 @@
-using Google.Protobuf;
 using InferenceService.Training.Datasets;
 using InferenceService.Training.Models;
 using Onnx;
@@ -43,6 +42,4 @@ internal static class BackboneHeadExporter
 
         return model;
     }
-
-    public static byte[] ToBytes(ModelProto model) => model.ToByteArray();
 }

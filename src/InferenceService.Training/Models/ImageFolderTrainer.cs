@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using InferenceService.Training.Datasets;
 using InferenceService.Training.Export;
 using InferenceService.Training.Publish;
+using InferenceService.Training.Reports;
 
 namespace InferenceService.Training.Models;
 
@@ -69,7 +70,7 @@ internal static class ImageFolderTrainer
         metrics["skipped_images"] = embeddings.Skipped.Count;
         metrics["backbone"] = $"{backbone.ModelName}/{backbone.Version}";
         var config = Config(backbone, items.Labels.Count);
-        var extras = new Dictionary<string, string> { [RunFilesPipeline] = config.Pipeline.ToJsonString(ModelConfig.JsonOptions) };
+        var extras = new Dictionary<string, string> { [RunFiles.Pipeline] = config.Pipeline.ToJsonString(ModelConfig.JsonOptions) };
         if (embeddings.Skipped.Count > 0)
         {
             extras[SkippedFile] = string.Join('\n', embeddings.Skipped.Select(s => $"{s.File}\t{s.Reason}")) + "\n";
@@ -100,9 +101,6 @@ internal static class ImageFolderTrainer
             WallSeconds = wall,
         };
     }
-
-    /// <summary>The version's pipeline settings file (the agreed per-version format).</summary>
-    public const string RunFilesPipeline = "pipeline.json";
 
     public static JsonObject HeadMetrics(HeadRun head, StratifiedSplit split, double embedSeconds, double wall, string dataHash)
     {

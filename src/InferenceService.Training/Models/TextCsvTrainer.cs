@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using InferenceService.Training.Datasets;
 using InferenceService.Training.Export;
 using InferenceService.Training.Publish;
+using InferenceService.Training.Reports;
 
 namespace InferenceService.Training.Models;
 
@@ -68,7 +69,7 @@ internal static class TextCsvTrainer
             Labels = items.Labels,
             ConfusionMatrix = head.HeldOut.Confusion,
             Curve = head.Curve,
-            ExtraFiles = new Dictionary<string, string> { [ImageFolderTrainer.RunFilesPipeline] = config.Pipeline.ToJsonString(ModelConfig.JsonOptions) },
+            ExtraFiles = new Dictionary<string, string> { [RunFiles.Pipeline] = config.Pipeline.ToJsonString(ModelConfig.JsonOptions) },
             WallSeconds = wall,
         };
     }
