@@ -15,7 +15,7 @@ internal static class ModelPublisher
 {
     /// <summary>Files copied from the run folder into the version folder when present.</summary>
     /// pipeline.json is the version's own pipeline settings (the agreed per-version format), merged over config.json's.
-    private static readonly string[] VersionFiles = [RunFiles.Onnx, RunFiles.Labels, RunFiles.Metrics, RunFiles.Card, "items.txt", RunFiles.Pipeline, RunFiles.Confusion];
+    private static readonly string[] VersionFiles = [RunFiles.Onnx, RunFiles.Labels, RunFiles.Metrics, RunFiles.Card, "items.txt", RunFiles.Pipeline, RunFiles.Confusion, "skipped.txt"];
 
     public static PublishResult Publish(string runFolder, string repository, string name)
     {

@@ -36,7 +36,9 @@ internal static class ModelCard
         var card = new StringBuilder();
         card.AppendLine(CultureInfo.InvariantCulture, $"# Model card: {s.Family}");
         card.AppendLine();
-        card.AppendLine("Produced by `src/InferenceService.Training` (TorchSharp-cpu 0.107.0), exported to ONNX opset 17 by hand.");
+        card.AppendLine(s.Family == Families.ImageFolder
+            ? "Produced by `src/InferenceService.Training` (TorchSharp-cpu 0.107.0): the head's layers appended by hand to the backbone's ONNX graph."
+            : "Produced by `src/InferenceService.Training` (TorchSharp-cpu 0.107.0), exported to ONNX opset 17 by hand.");
         card.AppendLine();
         card.AppendLine("## Data");
         card.AppendLine(model.DataDescription);

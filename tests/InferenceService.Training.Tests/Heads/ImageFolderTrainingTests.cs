@@ -30,6 +30,7 @@ public sealed class ImageFolderTrainingTests(ImageFolderTrainingTests.Trained tr
         var skipped = File.ReadAllText(Path.Combine(trained.Run, ImageFolderTrainer.SkippedFile));
         Assert.Contains("broken.png", skipped, StringComparison.Ordinal);
         Assert.Contains("not a JPEG, PNG or WebP", skipped, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(trained.Published.VersionFolder, ImageFolderTrainer.SkippedFile)));
     }
 
     [Fact]
