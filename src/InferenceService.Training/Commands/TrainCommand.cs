@@ -26,6 +26,9 @@ internal static class TrainCommand
         var command = new Command("train", "Train a model family, export it to ONNX and verify the export")
         {
             family, epochs, batchSize, lr, seed, threads, output, limit, cache, miniLm, ratings,
+            HeadTrainCommands.ImageFolder(),
+            HeadTrainCommands.TextCsv(),
+            CompareCommand.Create(),
         };
         command.SetAction(parse =>
         {
@@ -45,18 +48,21 @@ internal static class TrainCommand
             };
             var folder = parse.GetValue(output) ?? Path.Combine(RepositoryPaths.Runs,
                 $"{name}-{TimeProvider.System.GetUtcNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");
-            return Run(settings, Path.GetFullPath(folder));
+            return Run(settings, Path.GetFullPath(folder), FamilyTrainer.Train);
         });
         return command;
     }
 
-    private static int Run(TrainSettings settings, string folder)
+    public static string DefaultRunFolder(string name) => Path.Combine(RepositoryPaths.Runs,
+        $"{name}-{TimeProvider.System.GetUtcNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");
+
+    public static int Run(TrainSettings settings, string folder, Func<TrainSettings, ITrainingObserver, TrainedModel> train)
     {
         AnsiConsole.MarkupLineInterpolated($"Training [bold]{settings.Family}[/] → {folder}");
         TrainedModel? model = null;
         AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .Start(context => model = FamilyTrainer.Train(settings, new SpectreObserver(context)));
+            .Start(context => model = train(settings, new SpectreObserver(context)));
         var parity = RunWriter.Write(model!, folder);
         var curve = new Table().AddColumns("epoch", "train loss", model!.MetricName, "seconds");
         foreach (var r in model.Curve)

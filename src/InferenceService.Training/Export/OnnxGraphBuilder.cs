@@ -7,8 +7,10 @@ namespace InferenceService.Training.Export;
 /// <summary>
 /// Builds an ONNX _graph by hand (TorchSharp cannot export). Opset 17; the batch dimension is the symbolic
 /// <see cref="BatchDim"/> so the runtime can batch requests.
+/// <paramref name="namePrefix"/> goes before every generated node and initializer name, so nodes built here can be
+/// appended to another graph (a backbone's) without clashing with its names.
 /// </summary>
-internal sealed class OnnxGraphBuilder(string graphName)
+internal sealed class OnnxGraphBuilder(string graphName, string namePrefix = "")
 {
     public const string BatchDim = "batch";
     public const long OpsetVersion = 17;
@@ -47,7 +49,7 @@ internal sealed class OnnxGraphBuilder(string graphName)
     /// <summary>Adds a node and returns its (first) output name; <paramref name="output"/> names _graph outputs.</summary>
     public string AddNode(string opType, string[] inputs, string? output = null, params AttributeProto[] attributes)
     {
-        var name = $"{opType}_{_counter++}";
+        var name = $"{namePrefix}{opType}_{_counter++}";
         var node = new NodeProto { OpType = opType, Name = name };
         node.Input.AddRange(inputs);
         var outputName = output ?? name + "_out";
@@ -57,7 +59,7 @@ internal sealed class OnnxGraphBuilder(string graphName)
         return outputName;
     }
 
-    public string UniqueName(string prefix) => $"{prefix}_{_counter++}";
+    public string UniqueName(string prefix) => $"{namePrefix}{prefix}_{_counter++}";
 
     public static AttributeProto Ints(string name, params long[] values)
     {

@@ -13,6 +13,7 @@ internal static class MiniBatchTraining
     /// <param name="afterStep">Runs after each optimiser step (a learning-rate schedule).</param>
     /// <param name="evaluate">Evaluates the model after each epoch.</param>
     /// <param name="headline">The metric drawn in the epoch curve (accuracy, hit rate).</param>
+    /// <param name="stop">Asked after each epoch's evaluation; true ends training early (early stopping).</param>
     public static (List<EpochRecord> Curve, TMetrics? Last) Run<TMetrics>(
         nn.Module<Tensor, Tensor> model,
         optim.Optimizer optimizer,
@@ -22,7 +23,8 @@ internal static class MiniBatchTraining
         ITrainingObserver observer,
         Func<TMetrics> evaluate,
         Func<TMetrics, double> headline,
-        Action? afterStep = null)
+        Action? afterStep = null,
+        Func<TMetrics, bool>? stop = null)
         where TMetrics : class
     {
         var count = inputs.shape[0];
@@ -55,6 +57,10 @@ internal static class MiniBatchTraining
             var record = new EpochRecord(epoch, lossSum / stepsPerEpoch, headline(metrics), epochClock.Elapsed.TotalSeconds);
             curve.Add(record);
             observer.EpochDone(record);
+            if (stop?.Invoke(metrics) == true)
+            {
+                break;
+            }
         }
 
         return (curve, metrics);

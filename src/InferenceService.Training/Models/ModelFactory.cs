@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using InferenceService.Training.Datasets;
 using InferenceService.Training.Export;
 using static TorchSharp.torch;
 
@@ -18,6 +19,13 @@ internal static class ModelFactory
             case Families.Spam:
                 var head = new SpamHead(Int(a, "inputs"), Int(a, "hidden"));
                 return (head, new SpamHeadProbe(head));
+            case Families.TextCsv:
+                var textHead = new SpamHead(Int(a, "inputs"), Int(a, "hidden"), Int(a, "classes"));
+                return (textHead, new SpamHeadProbe(textHead));
+            case Families.ImageFolder:
+                var imageHead = new SpamHead(Int(a, "inputs"), Int(a, "hidden"), Int(a, "classes"));
+                var backbone = Backbone.Open(a["backbone"]?.GetValue<string>() ?? throw new InvalidDataException("run.json architecture lacks 'backbone'."));
+                return (imageHead, new BackboneHeadProbe(imageHead, backbone));
             case Families.Recommender:
                 var mf = new MatrixFactorization(Int(a, "users"), Int(a, "items"), Int(a, "dimensions"));
                 return (mf, new MatrixFactorizationProbe(mf));

@@ -3,20 +3,24 @@ using static TorchSharp.torch;
 
 namespace InferenceService.Training.Models;
 
-/// <summary>A small MLP over MiniLM sentence embeddings: 384 → hidden → relu → 2 logits (ham, spam).</summary>
+/// <summary>
+/// The classifier head over embeddings (spam's, and every head <c>train image-folder</c>/<c>text-csv</c> trains):
+/// inputs → hidden → relu → classes logits, or with <c>hidden = 0</c> one linear layer (no fc1).
+/// </summary>
 internal sealed class SpamHead : nn.Module<Tensor, Tensor>
 {
-    private readonly Linear fc1;
+    private readonly Linear? fc1;
     private readonly Dropout dropout;
     private readonly Linear fc2;
 
-    public SpamHead(int inputs, int hidden) : base(nameof(SpamHead))
+    public SpamHead(int inputs, int hidden, int classes = 2) : base(nameof(SpamHead))
     {
         Inputs = inputs;
         Hidden = hidden;
-        fc1 = nn.Linear(inputs, hidden);
+        Classes = classes;
+        fc1 = hidden > 0 ? nn.Linear(inputs, hidden) : null;
         dropout = nn.Dropout(0.2);
-        fc2 = nn.Linear(hidden, 2);
+        fc2 = nn.Linear(hidden > 0 ? hidden : inputs, classes);
         RegisterComponents();
     }
 
@@ -24,13 +28,17 @@ internal sealed class SpamHead : nn.Module<Tensor, Tensor>
 
     public int Hidden { get; }
 
-    public Linear Fc1 => fc1;
+    public int Classes { get; }
+
+    /// <summary>Null for a linear head.</summary>
+    public Linear? Fc1 => fc1;
 
     public Linear Fc2 => fc2;
 
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        return fc2.forward(dropout.forward(nn.functional.relu(fc1.forward(input)))).MoveToOuterDisposeScope();
+        var x = fc1 is null ? input : nn.functional.relu(fc1.forward(input));
+        return fc2.forward(dropout.forward(x)).MoveToOuterDisposeScope();
     }
 }

@@ -25,6 +25,21 @@ internal sealed record TrainSettings
     /// <summary>MovieLens-format ratings file for the recommender; null uses the synthetic generator.</summary>
     public string? RatingsFile { get; init; }
 
+    /// <summary>The image folder or CSV file <c>train image-folder</c>/<c>text-csv</c> learn from.</summary>
+    public string? Source { get; init; }
+
+    /// <summary>Hidden units of an embedding head; 0 = one linear layer.</summary>
+    public int Hidden { get; init; }
+
+    /// <summary>Early stopping: epochs without a lower validation loss before training ends (best epoch's weights kept).</summary>
+    public int Patience { get; init; } = 10;
+
+    /// <summary>Adds a flipped and a cropped copy of each training image (embedded once, cached).</summary>
+    public bool Augment { get; init; }
+
+    /// <summary>The image backbone's version folder (its config.json is the parent folder's).</summary>
+    public string BackboneDir { get; init; } = Path.Combine(RepositoryPaths.Models, "resnet18", "1");
+
     /// <summary>The defaults each family was tuned with.</summary>
     public static TrainSettings Defaults(string family) => family switch
     {
@@ -32,6 +47,8 @@ internal sealed record TrainSettings
         Families.FashionMnist => new() { Family = family, Epochs = 8, BatchSize = 128, LearningRate = 0.003 },
         Families.Spam => new() { Family = family, Epochs = 60, BatchSize = 64, LearningRate = 0.003 },
         Families.Recommender => new() { Family = family, Epochs = 4, BatchSize = 512, LearningRate = 0.01 },
+        Families.ImageFolder => new() { Family = family, Epochs = 200, BatchSize = 32, LearningRate = 0.003, Hidden = 0 },
+        Families.TextCsv => new() { Family = family, Epochs = 200, BatchSize = 64, LearningRate = 0.003, Hidden = 64 },
         _ => throw new ArgumentException($"Unknown model family '{family}'; expected one of {string.Join(", ", Families.All)}.", nameof(family)),
     };
 }

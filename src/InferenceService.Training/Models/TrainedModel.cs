@@ -28,6 +28,9 @@ internal sealed record TrainedModel
 
     public required string MetricName { get; init; }
 
+    /// <summary>SHA-256 identifying the training data (user data sets), shown on the model card.</summary>
+    public string? DataHash { get; init; }
+
     public IReadOnlyList<string>? Labels { get; init; }
 
     public int[,]? ConfusionMatrix { get; init; }

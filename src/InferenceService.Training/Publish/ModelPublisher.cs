@@ -15,7 +15,8 @@ namespace InferenceService.Training.Publish;
 internal static class ModelPublisher
 {
     /// <summary>Files copied from the run folder into the version folder when present.</summary>
-    private static readonly string[] VersionFiles = [RunFiles.Onnx, RunFiles.Labels, RunFiles.Metrics, RunFiles.Card, "items.txt"];
+    /// (The version's pipeline.json is not copied: publish writes it from the run's config, see VersionSettings.)
+    private static readonly string[] VersionFiles = [RunFiles.Onnx, RunFiles.Labels, RunFiles.Metrics, RunFiles.Card, "items.txt", RunFiles.Confusion, "skipped.txt"];
 
     public static PublishResult Publish(string runFolder, string repository, string name)
     {
