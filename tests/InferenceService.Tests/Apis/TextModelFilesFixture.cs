@@ -7,11 +7,11 @@ namespace InferenceService.Tests.Apis;
 /// <summary>
 /// A service over a scratch repository of three copies of MiniLM described only by files and a few lines of pipeline:
 /// <c>encoder</c> (its vocabulary renamed wordpiece.txt, named in pipeline.tokenizer), <c>cls-raw</c> (cls pooling, not
-/// normalised, E5-style prefixes) and <c>last-raw</c> (last-token pooling, not normalised).
+/// normalised, E5-style prefixes; the TEI routes' model) and <c>last-raw</c> (last-token pooling, not normalised).
 /// </summary>
 public sealed class TextModelFilesFixture : IAsyncLifetime
 {
-    private readonly CustomService _service = new();
+    private readonly CustomService _service = new(new() { ["Tei:Model"] = "cls-raw" });
 
     public HttpClient Client { get; private set; } = null!;
 

@@ -93,6 +93,27 @@ public sealed class TextModelFilesTests(TextModelFilesFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task TeiEmbed_PromptNameQuery_EmbedsAfterTheQueryPrefixWithoutNormalising()
+    {
+        var typed = await ReadOkAsync(await PostJsonAsync(_client, "/embed", """{ "inputs": "This is a test.", "prompt_name": "query" }"""));
+        var prefixed = await ReadOkAsync(await PostJsonAsync(_client, "/embed", """{ "inputs": "query: This is a test." }"""));
+        var info = await ReadOkAsync(await _client.GetAsync("/info"));
+
+        Assert.Equal(Floats(prefixed[0]), Floats(typed[0]));
+        Assert.True(Math.Abs(Norm(Floats(typed[0])) - 1) > 0.01, "pipeline.normalize false is TEI's default for this model");
+        Assert.Equal("cls", info.GetProperty("model_type").GetProperty("embedding").GetProperty("pooling").GetString());
+    }
+
+    [Fact]
+    public async Task TeiEmbed_PromptTheModelHasNot_Is422ListingItsPrompts()
+    {
+        var response = await PostJsonAsync(_client, "/embed", """{ "inputs": "x", "prompt_name": "document" }""");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Contains("has only the prompts query, passage", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Embeddings_UnknownInputType_IsA400NamingTheField()
     {
         var response = await PostJsonAsync(_client, "/v1/text/embeddings/cls-raw", """{ "texts": ["x"], "input_type": "document" }""");
