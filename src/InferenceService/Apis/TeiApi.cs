@@ -33,7 +33,7 @@ public static class TeiApi
         }
 
         app.MapPost("/embed", Embed).WithName("TeiEmbed").WithTags(Tag).Accepts<TeiEmbedRequest>("application/json")
-            .WithSummary("TEI embed: one embedding per input (mean-pooled; L2-normalised unless \"normalize\": false), as a list of lists.");
+            .WithSummary("TEI embed: one embedding per input (pooled as the model says; L2-normalised unless \"normalize\": false or the model does not normalise), as a list of lists.");
         app.MapPost("/", Embed).WithName("TeiRoot").WithTags(Tag).Accepts<TeiEmbedRequest>("application/json")
             .WithSummary("TEI's route for an embedding model: the same as POST /embed.");
         app.MapPost("/similarity", Similarity).WithName("TeiSimilarity").WithTags(Tag).Accepts<TeiSimilarityRequest>("application/json")
