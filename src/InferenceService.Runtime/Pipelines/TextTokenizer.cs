@@ -37,6 +37,7 @@ public sealed class TextTokenizer
     {
     }
 
+    /// <summary>Takes over a tokenizer the factories built, so the constructor above can keep its signature.</summary>
     private TextTokenizer(TextTokenizer built)
         : this(built._tokenizer, built._encode, built.VocabularySize, built._first, built._last)
     {
