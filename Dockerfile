@@ -51,10 +51,10 @@ FROM mcr.microsoft.com/dotnet/aspnet:${ASPNET_TAG} AS aspnet-runtime
 
 # ---- cuda: NVIDIA CUDA 13 + cuDNN 9 runtime (Ubuntu 24.04) with the ASP.NET runtime ----
 FROM nvidia/cuda:${CUDA_TAG} AS cuda
-# The ASP.NET runtime's native prerequisites on Ubuntu 24.04 (no ICU: the app uses InvariantGlobalization), curl
+# The ASP.NET runtime's native prerequisites on Ubuntu 24.04 (ICU too: the tokenizers normalise Unicode with it), curl
 # for HEALTHCHECK, and the official images' non-root "app" user (UID 1654).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends ca-certificates curl libc6 libgcc-s1 libssl3t64 libstdc++6 tzdata zlib1g \
+    && apt-get install -y --no-install-recommends ca-certificates curl libc6 libgcc-s1 libicu74 libssl3t64 libstdc++6 tzdata zlib1g \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --gid 1654 app \
     && useradd --uid 1654 --gid app --create-home --shell /usr/sbin/nologin app
@@ -83,7 +83,7 @@ ENTRYPOINT ["dotnet", "InferenceService.dll"]
 
 # ---- cpu (default): the ASP.NET 10 runtime image ----
 FROM mcr.microsoft.com/dotnet/aspnet:${ASPNET_TAG} AS cpu
-# curl for HEALTHCHECK: the ASP.NET images ship no HTTP client.
+# curl for HEALTHCHECK: the ASP.NET images ship no HTTP client (they do ship ICU, libicu74, which the tokenizers need).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends curl \
     && rm -rf /var/lib/apt/lists/*

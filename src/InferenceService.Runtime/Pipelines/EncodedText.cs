@@ -10,10 +10,17 @@ public sealed record EncodedText(IReadOnlyList<int> Ids, int FullLength, bool Tr
     /// Ids at most <paramref name="maxTokens"/> long. With <paramref name="framed"/> the first and last ids are
     /// [CLS] and [SEP] and stay where they are, as the model saw in training; otherwise the ids are cut as they are.
     /// </summary>
-    public static EncodedText Limit(IReadOnlyList<int> ids, int maxTokens, TruncationDirection direction, bool framed)
+    public static EncodedText Limit(IReadOnlyList<int> ids, int maxTokens, TruncationDirection direction, bool framed) =>
+        Limit(ids, maxTokens, direction, framed, framed);
+
+    /// <summary>
+    /// Ids at most <paramref name="maxTokens"/> long; with <paramref name="keepFirst"/> (<paramref name="keepLast"/>) the
+    /// first (last) id is a framing token that stays where it is whichever end is cut.
+    /// </summary>
+    public static EncodedText Limit(IReadOnlyList<int> ids, int maxTokens, TruncationDirection direction, bool keepFirst, bool keepLast)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxTokens, framed ? 2 : 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxTokens, (keepFirst ? 1 : 0) + (keepLast ? 1 : 0) + (keepFirst && keepLast ? 0 : 1));
         if (ids.Count <= maxTokens)
         {
             return new EncodedText(ids, ids.Count, false);
@@ -27,7 +34,7 @@ public sealed record EncodedText(IReadOnlyList<int> Ids, int FullLength, bool Tr
                 kept[i] = ids[i];
             }
 
-            if (framed)
+            if (keepLast)
             {
                 kept[^1] = ids[^1];
             }
@@ -40,7 +47,7 @@ public sealed record EncodedText(IReadOnlyList<int> Ids, int FullLength, bool Tr
                 kept[i] = ids[skip + i];
             }
 
-            if (framed)
+            if (keepFirst)
             {
                 kept[0] = ids[0];
             }

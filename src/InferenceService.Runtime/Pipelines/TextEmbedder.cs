@@ -6,8 +6,10 @@ using InferenceService.Runtime.Tensors;
 namespace InferenceService.Runtime.Pipelines;
 
 /// <summary>
-/// Sentence embeddings from a BERT-style encoder (MiniLM): tokenise, pad a request's texts to its longest (mask 0 on
-/// padding, which the mean pooling ignores), mean-pool the hidden states over the mask and L2-normalise.
+/// Sentence embeddings from a transformer encoder (MiniLM, or any model with tokenizer files): tokenise (with the
+/// query or passage prefix the model asks for), pad a request's texts to its longest on the right (mask 0 on padding,
+/// which pooling ignores), pool the hidden states (<see cref="TextPooling"/>: mean over the mask, the first token, or
+/// the last real token) and, unless the model says otherwise, L2-normalise.
 /// </summary>
 public sealed class TextEmbedder : ITaskPipeline
 {
@@ -18,12 +20,15 @@ public sealed class TextEmbedder : ITaskPipeline
     private const string TypeIdsInput = "token_type_ids";
 
     private readonly TextTokenizer _tokenizer;
+    private readonly TextEmbedderConfig _config;
     private readonly string _outputName;
     private readonly bool _takesTypeIds;
 
-    private TextEmbedder(TextTokenizer tokenizer, string outputName, int width, bool takesTypeIds)
+    private TextEmbedder(TextTokenizer tokenizer, TextEmbedderConfig config, TextPooling pooling, string outputName, int width, bool takesTypeIds)
     {
         _tokenizer = tokenizer;
+        _config = config;
+        Pooling = pooling;
         _outputName = outputName;
         Width = width;
         _takesTypeIds = takesTypeIds;
@@ -37,27 +42,55 @@ public sealed class TextEmbedder : ITaskPipeline
     /// <summary>The version's tokenizer, for callers that check or send token ids themselves.</summary>
     public TextTokenizer Tokenizer => _tokenizer;
 
-    /// <summary>Unit-length embeddings of <paramref name="texts"/>, each cut to its first <paramref name="maxTokens"/> tokens.</summary>
-    public Task<IReadOnlyList<TextEmbedding>> EmbedAsync(InferenceGateway gateway, InferenceTicket ticket, IReadOnlyList<string> texts, int maxTokens, CancellationToken cancellationToken)
+    public TextPooling Pooling { get; }
+
+    /// <summary>Whether embeddings are L2-normalised unless a request says otherwise (<c>pipeline.normalize</c>).</summary>
+    public bool Normalize => _config.Normalize;
+
+    /// <summary>The most tokens the model takes: <c>pipeline.max_tokens</c>, else <see cref="TextTokenizer.MaxTokensLimit"/>.</summary>
+    public int MaxTokens => _config.MaxTokens ?? TextTokenizer.MaxTokensLimit;
+
+    /// <summary>The model's prefix for <paramref name="type"/>, or null (<c>pipeline.query_prefix</c> / <c>passage_prefix</c>).</summary>
+    public string? Prefix(TextInputType type) => type switch
+    {
+        TextInputType.Query => _config.QueryPrefix,
+        TextInputType.Passage => _config.PassagePrefix,
+        _ => null,
+    };
+
+    /// <summary>A request's token limit (Tasks:MaxTokens, a head's max_tokens) held to what the model takes.</summary>
+    public int TokenLimit(int requested) => Math.Min(requested, MaxTokens);
+
+    /// <summary>Embeddings of <paramref name="texts"/> as the model's pipeline says (pooling, normalize), each cut to its first <paramref name="maxTokens"/> tokens.</summary>
+    public Task<IReadOnlyList<TextEmbedding>> EmbedAsync(InferenceGateway gateway, InferenceTicket ticket, IReadOnlyList<string> texts, int maxTokens, CancellationToken cancellationToken) =>
+        EmbedAsync(gateway, ticket, texts, maxTokens, TextInputType.None, cancellationToken);
+
+    /// <summary>As <see cref="EmbedAsync(InferenceGateway, InferenceTicket, IReadOnlyList{string}, int, CancellationToken)"/>, each text prefixed as <paramref name="type"/> asks.</summary>
+    public Task<IReadOnlyList<TextEmbedding>> EmbedAsync(InferenceGateway gateway, InferenceTicket ticket, IReadOnlyList<string> texts, int maxTokens, TextInputType type, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-        return EmbedAsync(gateway, ticket, Encode(ticket, texts, maxTokens, TruncationDirection.Right), normalize: true, cancellationToken);
+        return EmbedAsync(gateway, ticket, Encode(ticket, texts, TokenLimit(maxTokens), TruncationDirection.Right, type), Normalize, cancellationToken);
     }
 
     /// <summary>Tokenises <paramref name="texts"/> (the request's pre-processing span), each cut at <paramref name="direction"/> to <paramref name="maxTokens"/>.</summary>
-    public IReadOnlyList<EncodedText> Encode(InferenceTicket ticket, IReadOnlyList<string> texts, int maxTokens, TruncationDirection direction)
+    public IReadOnlyList<EncodedText> Encode(InferenceTicket ticket, IReadOnlyList<string> texts, int maxTokens, TruncationDirection direction) =>
+        Encode(ticket, texts, maxTokens, direction, TextInputType.None);
+
+    /// <summary>As <see cref="Encode(InferenceTicket, IReadOnlyList{string}, int, TruncationDirection)"/>, each text after the prefix <paramref name="type"/> asks for.</summary>
+    public IReadOnlyList<EncodedText> Encode(InferenceTicket ticket, IReadOnlyList<string> texts, int maxTokens, TruncationDirection direction, TextInputType type)
     {
         ArgumentNullException.ThrowIfNull(ticket);
         ArgumentNullException.ThrowIfNull(texts);
+        var prefix = Prefix(type);
         using (InferenceTelemetry.StartStage(InferenceTelemetry.PreprocessSpan, ticket.Model.Name))
         {
-            return texts.Select(t => _tokenizer.Encode(t, maxTokens, direction)).ToList();
+            return texts.Select(t => _tokenizer.Encode(prefix is null ? t : prefix + t, maxTokens, direction)).ToList();
         }
     }
 
     /// <summary>
     /// Embeddings of already encoded texts, in order: more than the model's max_batch_size are sent as several
-    /// requests of at most that many. Mean-pooled, and L2-normalised when <paramref name="normalize"/>.
+    /// requests of at most that many. Pooled as the model's pipeline says, and L2-normalised when <paramref name="normalize"/>.
     /// </summary>
     public async Task<IReadOnlyList<TextEmbedding>> EmbedAsync(InferenceGateway gateway, InferenceTicket ticket, IReadOnlyList<EncodedText> encoded, bool normalize, CancellationToken cancellationToken)
     {
@@ -67,7 +100,7 @@ public sealed class TextEmbedder : ITaskPipeline
         var model = ticket.Model;
         if (encoded.Any(e => e.Ids.Count == 0))
         {
-            throw PipelineException.BadRequest("An input has no tokens; the mean of nothing is no embedding.");
+            throw PipelineException.BadRequest("An input has no tokens; pooling nothing gives no embedding.");
         }
 
         var result = new List<TextEmbedding>(encoded.Count);
@@ -101,7 +134,7 @@ public sealed class TextEmbedder : ITaskPipeline
             var states = PipelineTensors.Rows(outputs[0], chunk.Length * length, Width, model.Name);
             for (var i = 0; i < chunk.Length; i++)
             {
-                var vector = MeanPool(states.AsSpan(i * length * Width, length * Width), chunk[i].Ids.Count, Width);
+                var vector = Pool(states.AsSpan(i * length * Width, length * Width), chunk[i].Ids.Count);
                 if (normalize)
                 {
                     VectorMath.L2Normalize(vector);
@@ -129,20 +162,27 @@ public sealed class TextEmbedder : ITaskPipeline
             throw TaskPipelines.Misconfigured(model, $"output '{output.Name}' must end with the fixed hidden size, got {TaskPipelines.Dims(output.Dims)}");
         }
 
-        var vocab = Path.Combine(model.Directory, config.Vocab);
-        if (Path.GetFileName(config.Vocab) != config.Vocab || !File.Exists(vocab))
+        var pooling = config.Pooling switch
         {
-            throw TaskPipelines.Misconfigured(model, $"pipeline.vocab names '{config.Vocab}', which is not a file in {model.Directory}");
+            "mean" => TextPooling.Mean,
+            "cls" => TextPooling.Cls,
+            "last-token" => TextPooling.LastToken,
+            _ => throw TaskPipelines.Misconfigured(model, $"pipeline.pooling must be mean, cls or last-token; got '{config.Pooling}'"),
+        };
+        if (config.MaxTokens is < 2)
+        {
+            throw TaskPipelines.Misconfigured(model, $"pipeline.max_tokens must be at least 2, got {config.MaxTokens}");
         }
 
-        if (model.Config.DynamicBatching?.MaxBatchTokens is { } budget && budget < TextTokenizer.MaxTokensLimit)
+        var longest = Math.Min(config.MaxTokens ?? TextTokenizer.MaxTokensLimit, TextTokenizer.MaxTokensLimit);
+        if (model.Config.DynamicBatching?.MaxBatchTokens is { } budget && budget < longest)
         {
             // TEI's rule (max_batch_tokens >= max_input_length): every text must be able to run, alone if need be.
-            throw TaskPipelines.Misconfigured(model, $"dynamic_batching.max_batch_tokens {budget} is below {TextTokenizer.MaxTokensLimit}, the most tokens a text may have (Tasks:MaxTokens), so a long text could never run");
+            throw TaskPipelines.Misconfigured(model, $"dynamic_batching.max_batch_tokens {budget} is below {longest}, the most tokens a text may have (Tasks:MaxTokens, pipeline.max_tokens), so a long text could never run");
         }
 
-        using var stream = File.OpenRead(vocab);
-        return new TextEmbedder(new TextTokenizer(stream), output.Name, (int)output.Dims[^1], names.Contains(TypeIdsInput));
+        var tokenizer = TextTokenizerFiles.Load(model, config);
+        return new TextEmbedder(tokenizer, config, pooling, output.Name, (int)output.Dims[^1], names.Contains(TypeIdsInput));
     }
 
     /// <summary>
@@ -173,7 +213,15 @@ public sealed class TextEmbedder : ITaskPipeline
         }
     }
 
-    /// <summary>The mean of the first <paramref name="tokens"/> rows: exactly the positions whose mask is 1.</summary>
+    /// <summary>One vector from the first <paramref name="tokens"/> rows (exactly the positions whose mask is 1).</summary>
+    private float[] Pool(ReadOnlySpan<float> states, int tokens) => Pooling switch
+    {
+        TextPooling.Cls => states[..Width].ToArray(),
+        TextPooling.LastToken => states.Slice((tokens - 1) * Width, Width).ToArray(),
+        _ => MeanPool(states, tokens, Width),
+    };
+
+    /// <summary>The mean of the first <paramref name="tokens"/> rows.</summary>
     private static float[] MeanPool(ReadOnlySpan<float> states, int tokens, int hidden)
     {
         var sum = new double[hidden];

@@ -6,10 +6,14 @@ namespace InferenceService.Training.Datasets;
 
 /// <summary>
 /// Caches corpus embeddings on disk: MiniLM on CPU costs ~16 ms per text, so the corpus is embedded once.
-/// The key hashes the texts, the token cap and the model files' identity (vocab hash, model size).
+/// The key hashes the texts, the token cap, the model files' identity (vocab hash, model size) and how texts are
+/// tokenised (<see cref="Tokenisation"/>).
 /// </summary>
 internal static class EmbeddingCache
 {
+    /// <summary>Changed whenever tokenisation changes, so embeddings of other token ids are never reused.</summary>
+    private const string Tokenisation = "runtime TextTokenizer, ICU normalisation";
+
     public static float[][] GetOrCompute(string cacheDir, string miniLmDir, int maxTokens, IReadOnlyList<string> texts, Func<float[][]> compute)
     {
         var key = Key(miniLmDir, maxTokens, texts);
@@ -39,6 +43,7 @@ internal static class EmbeddingCache
         hash.AppendData(File.ReadAllBytes(Path.Combine(miniLmDir, "vocab.txt")));
         hash.AppendData(BitConverter.GetBytes(new FileInfo(Path.Combine(miniLmDir, "model.onnx")).Length));
         hash.AppendData(BitConverter.GetBytes(maxTokens));
+        hash.AppendData(Encoding.UTF8.GetBytes(Tokenisation));
         foreach (var text in texts)
         {
             hash.AppendData(Encoding.UTF8.GetBytes(text));

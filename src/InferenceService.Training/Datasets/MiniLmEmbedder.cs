@@ -1,25 +1,24 @@
+using InferenceService.Runtime.Pipelines;
 using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.Tokenizers;
 
 namespace InferenceService.Training.Datasets;
 
 /// <summary>
 /// Sentence embeddings from the repository's MiniLM model through ONNX Runtime, computed as the text endpoints
-/// do: BERT word pieces (lower-cased, accents stripped), mean-pooled over the attention mask, L2-normalised.
+/// do: the runtime's own <see cref="TextTokenizer"/> (so a head is trained on the ids it is served with),
+/// mean-pooled over the attention mask, L2-normalised.
 /// </summary>
 internal sealed class MiniLmEmbedder : IDisposable
 {
     public const int Dimensions = 384;
-    private const int ClsId = 101;
-    private const int SepId = 102;
 
     private readonly InferenceSession _session;
-    private readonly BertTokenizer _tokenizer;
+    private readonly TextTokenizer _tokenizer;
 
     public MiniLmEmbedder(string folder, int maxTokens, int threads)
     {
         var model = Path.Combine(folder, "model.onnx");
-        var vocab = Path.Combine(folder, "vocab.txt");
+        var vocab = Path.Combine(folder, TextTokenizer.VocabFileName);
         if (!File.Exists(model) || !File.Exists(vocab))
         {
             throw new FileNotFoundException(
@@ -28,7 +27,7 @@ internal sealed class MiniLmEmbedder : IDisposable
 
         using (var stream = File.OpenRead(vocab))
         {
-            _tokenizer = BertTokenizer.Create(stream, new BertOptions { LowerCaseBeforeTokenization = true, RemoveNonSpacingMarks = true });
+            _tokenizer = new TextTokenizer(stream);
         }
 
         MaxTokens = maxTokens;
@@ -38,21 +37,8 @@ internal sealed class MiniLmEmbedder : IDisposable
 
     public int MaxTokens { get; }
 
-    /// <summary>Token ids with [CLS]/[SEP], cut to <see cref="MaxTokens"/> (the [SEP] kept at the end).</summary>
-    public long[] Tokenize(string text)
-    {
-        // Word-piecing a 50 kB e-mail to keep 128 tokens is wasted work: 16 characters per token is generous.
-        var head = text.Length > MaxTokens * 16 ? text[..(MaxTokens * 16)] : text;
-        var ids = _tokenizer.EncodeToIds(head);
-        if (ids.Count <= MaxTokens)
-        {
-            return [.. ids.Select(i => (long)i)];
-        }
-
-        var cut = ids.Take(MaxTokens - 1).Select(i => (long)i).ToList();
-        cut.Add(SepId);
-        return [.. cut];
-    }
+    /// <summary>Token ids with [CLS]/[SEP], cut to <see cref="MaxTokens"/> (the [SEP] kept at the end), as serving cuts them.</summary>
+    public long[] Tokenize(string text) => [.. _tokenizer.Encode(text, MaxTokens).Ids.Select(i => (long)i)];
 
     public float[][] Embed(IReadOnlyList<string> texts, int batchSize = 16, Action<int>? progress = null)
     {

@@ -5,12 +5,19 @@ namespace InferenceService.Apis;
 
 /// <summary>
 /// Turns the inputs of the OpenAI and TEI routes into token ids for the text embedder: texts are tokenised with
-/// [CLS] and [SEP]; ids are taken as given (no [CLS]/[SEP] added) once each is known to be in the vocabulary.
+/// [CLS] and [SEP] (the model's framing tokens), after the model's prefix for <c>type</c>; ids are taken as given (no
+/// framing or prefix added) once each is known to be in the vocabulary. The token limit is the rules' (Tasks:MaxTokens)
+/// or the model's pipeline.max_tokens, whichever is lower.
 /// </summary>
 internal static class CompatEncoding
 {
-    public static IReadOnlyList<EncodedText> Encode(TextEmbedder embedder, InferenceTicket ticket, IReadOnlyList<CompatInput> inputs, string field, CompatEncodingRules rules)
+    public static IReadOnlyList<EncodedText> Encode(TextEmbedder embedder, InferenceTicket ticket, IReadOnlyList<CompatInput> inputs, string field, CompatEncodingRules rules) =>
+        Encode(embedder, ticket, inputs, field, rules, TextInputType.None);
+
+    public static IReadOnlyList<EncodedText> Encode(TextEmbedder embedder, InferenceTicket ticket, IReadOnlyList<CompatInput> inputs, string field, CompatEncodingRules rules, TextInputType type)
     {
+        var maxTokens = embedder.TokenLimit(rules.MaxTokens);
+        var limitName = maxTokens < rules.MaxTokens ? $"pipeline.max_tokens of model '{ticket.Model.Name}'" : "Tasks:MaxTokens";
         var texts = new List<string>();
         for (var i = 0; i < inputs.Count; i++)
         {
@@ -25,18 +32,18 @@ internal static class CompatEncoding
             }
         }
 
-        var tokenised = embedder.Encode(ticket, texts, rules.MaxTokens, rules.Direction);
+        var tokenised = embedder.Encode(ticket, texts, maxTokens, rules.Direction, type);
         var result = new EncodedText[inputs.Count];
         var next = 0;
         for (var i = 0; i < inputs.Count; i++)
         {
             var encoded = inputs[i].Ids is { } ids
-                ? EncodedText.Limit(CheckVocabulary(ids, embedder.Tokenizer.VocabularySize, Name(field, i, inputs.Count)), rules.MaxTokens, rules.Direction, framed: false)
+                ? EncodedText.Limit(CheckVocabulary(ids, embedder.Tokenizer.VocabularySize, Name(field, i, inputs.Count)), maxTokens, rules.Direction, framed: false)
                 : tokenised[next++];
             if (encoded.Truncated && !(inputs[i].Ids is null ? rules.TruncateTexts : rules.TruncateIds))
             {
                 throw new CompatInputException(CompatInputError.TooLong, Name(field, i, inputs.Count),
-                    $"'{Name(field, i, inputs.Count)}' has {encoded.FullLength} tokens; the limit is {rules.MaxTokens} (Tasks:MaxTokens). {rules.OverLimitHint}");
+                    $"'{Name(field, i, inputs.Count)}' has {encoded.FullLength} tokens; the limit is {maxTokens} ({limitName}). {rules.OverLimitHint}");
             }
 
             result[i] = encoded;

@@ -26,7 +26,7 @@ public static class OpenAIApi
     {
         var openai = app.MapGroup("/v1").WithTags("OpenAI-compatible").AddEndpointFilter(RequireApiKey);
         openai.MapPost("/embeddings", Embeddings).WithName(EmbeddingsOperation)
-            .WithSummary("OpenAI embeddings: MiniLM sentence embeddings (mean-pooled, L2-normalised) of a string, strings or token ids.")
+            .WithSummary("OpenAI embeddings: sentence embeddings of a text-embedder model (pooled and normalised as its pipeline says) of a string, strings or token ids.")
             .Accepts<OpenAIEmbeddingRequest>("application/json")
             .Produces<OpenAIErrorResponse>(StatusCodes.Status400BadRequest).Produces<OpenAIErrorResponse>(StatusCodes.Status401Unauthorized)
             .Produces<OpenAIErrorResponse>(StatusCodes.Status404NotFound).Produces<OpenAIErrorResponse>(StatusCodes.Status413PayloadTooLarge);
@@ -58,6 +58,15 @@ public static class OpenAIApi
                 _ => throw new OpenAIException(StatusCodes.Status400BadRequest, $"'encoding_format' must be 'float' or 'base64', not '{body.EncodingFormat}'.", "encoding_format"),
             };
 
+            // input_type as NVIDIA NIM's OpenAI-compatible embeddings take it: the model's query or passage prefix.
+            var type = body.InputType switch
+            {
+                null => TextInputType.None,
+                "query" => TextInputType.Query,
+                "passage" => TextInputType.Passage,
+                _ => throw new OpenAIException(StatusCodes.Status400BadRequest, $"'input_type' must be 'query' or 'passage' (or absent), not '{body.InputType}'.", "input_type"),
+            };
+
             using var ticket = gateway.AdmitPipeline<TextEmbedder>(body.Model, PipelineKinds.TextEmbedder, out var embedder);
             if (body.Dimensions is { } wanted && (wanted < 1 || wanted > embedder.Width))
             {
@@ -67,10 +76,10 @@ public static class OpenAIApi
             // Texts are cut to Tasks:MaxTokens as on /v1/text (MiniLM's training length); ids are taken as given, so never cut.
             var inputs = CompatInputs.Parse(body.Input, "input", options.Value.MaxInputs, TextInputLimit);
             var rules = new CompatEncodingRules(limits.MaxTokens, limits.MaxTextCharacters, TruncateTexts: true, TruncateIds: false, TruncationDirection.Right, "Send at most that many token ids.");
-            var encoded = CompatEncoding.Encode(embedder, ticket, inputs, "input", rules);
-            var embeddings = await embedder.EmbedAsync(gateway, ticket, encoded, normalize: true, cancellationToken).ConfigureAwait(false);
+            var encoded = CompatEncoding.Encode(embedder, ticket, inputs, "input", rules, type);
+            var embeddings = await embedder.EmbedAsync(gateway, ticket, encoded, embedder.Normalize, cancellationToken).ConfigureAwait(false);
             var data = embeddings
-                .Select((e, i) => new OpenAIEmbedding("embedding", i, Encode(Shorten(e.Vector, body.Dimensions), base64)))
+                .Select((e, i) => new OpenAIEmbedding("embedding", i, Encode(Shorten(e.Vector, body.Dimensions, embedder.Normalize), base64)))
                 .ToList();
             var tokens = embeddings.Sum(e => e.Tokens);
             return new OpenAIEmbeddingResponse("list", data, ticket.Model.Name, new OpenAIUsage(tokens, tokens));
@@ -97,8 +106,8 @@ public static class OpenAIApi
     private static OpenAIModel ToModel(ModelEntry model) =>
         new(model.Name, "model", new DateTimeOffset(Directory.GetLastWriteTimeUtc(model.Default!.Directory)).ToUnixTimeSeconds(), OwnedBy);
 
-    /// <summary>The first <paramref name="dimensions"/> values, renormalised to unit length (how OpenAI's shortened embeddings are made).</summary>
-    private static float[] Shorten(float[] vector, int? dimensions)
+    /// <summary>The first <paramref name="dimensions"/> values, renormalised to unit length (how OpenAI's shortened embeddings are made) when the model normalises.</summary>
+    private static float[] Shorten(float[] vector, int? dimensions, bool normalize)
     {
         if (dimensions is not { } n || n >= vector.Length)
         {
@@ -106,7 +115,11 @@ public static class OpenAIApi
         }
 
         var shortened = vector[..n];
-        VectorMath.L2Normalize(shortened);
+        if (normalize)
+        {
+            VectorMath.L2Normalize(shortened);
+        }
+
         return shortened;
     }
 

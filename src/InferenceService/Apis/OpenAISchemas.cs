@@ -7,8 +7,9 @@ namespace InferenceService.Apis;
 /// <summary>
 /// <c>input</c>: a string, a list of strings, a list of token ids or a list of such lists. <c>encoding_format</c>:
 /// float (default) or base64. <c>dimensions</c>: keep the first n values and renormalise. <c>user</c> is ignored.
+/// <c>input_type</c> (not OpenAI's; NVIDIA NIM's extension): "query" or "passage" adds the model's prefix for it.
 /// </summary>
-public sealed record OpenAIEmbeddingRequest(JsonElement? Input, string? Model, string? EncodingFormat, int? Dimensions, string? User);
+public sealed record OpenAIEmbeddingRequest(JsonElement? Input, string? Model, string? EncodingFormat, int? Dimensions, string? User, string? InputType = null);
 
 /// <summary><see cref="Embedding"/> is a list of floats, or with base64 the little-endian float32 bytes in base64.</summary>
 public sealed record OpenAIEmbedding(string Object, int Index, object Embedding);

@@ -33,7 +33,7 @@ public static class TeiApi
         }
 
         app.MapPost("/embed", Embed).WithName("TeiEmbed").WithTags(Tag).Accepts<TeiEmbedRequest>("application/json")
-            .WithSummary("TEI embed: one embedding per input (mean-pooled; L2-normalised unless \"normalize\": false), as a list of lists.");
+            .WithSummary("TEI embed: one embedding per input (pooled as the model says; L2-normalised unless \"normalize\": false or the model does not normalise), as a list of lists.");
         app.MapPost("/", Embed).WithName("TeiRoot").WithTags(Tag).Accepts<TeiEmbedRequest>("application/json")
             .WithSummary("TEI's route for an embedding model: the same as POST /embed.");
         app.MapPost("/similarity", Similarity).WithName("TeiSimilarity").WithTags(Tag).Accepts<TeiSimilarityRequest>("application/json")
@@ -57,10 +57,10 @@ public static class TeiApi
         {
             var (ticket, embedder, body) = await AdmitAsync<TeiEmbedRequest>(request, gateway, tei.Value, tasks.Value, cancellationToken).ConfigureAwait(false);
             using var held = ticket;
-            RequireNoPrompt(body.PromptName, ticket);
+            var prompt = Prompt(body.PromptName, embedder, ticket);
             var inputs = CompatInputs.Parse(body.Inputs, "inputs", tei.Value.MaxClientBatchSize, BatchLimit);
-            var encoded = CompatEncoding.Encode(embedder, ticket, inputs, "inputs", Rules(tasks.Value, body.Truncate, body.TruncationDirection));
-            var embeddings = await embedder.EmbedAsync(gateway, ticket, encoded, body.Normalize ?? true, cancellationToken).ConfigureAwait(false);
+            var encoded = CompatEncoding.Encode(embedder, ticket, inputs, "inputs", Rules(tasks.Value, body.Truncate, body.TruncationDirection), prompt);
+            var embeddings = await embedder.EmbedAsync(gateway, ticket, encoded, body.Normalize ?? embedder.Normalize, cancellationToken).ConfigureAwait(false);
             return (IReadOnlyList<float[]>)embeddings.Select(e => e.Vector).ToList();
         });
 
@@ -70,7 +70,7 @@ public static class TeiApi
         {
             var (ticket, embedder, body) = await AdmitAsync<TeiSimilarityRequest>(request, gateway, tei.Value, tasks.Value, cancellationToken).ConfigureAwait(false);
             using var held = ticket;
-            RequireNoPrompt(body.Parameters?.PromptName, ticket);
+            var prompt = Prompt(body.Parameters?.PromptName, embedder, ticket);
             var source = body.Inputs?.SourceSentence ?? throw Unreadable("'inputs.source_sentence' is required: the text the sentences are compared with.");
             var sentences = body.Inputs.Sentences ?? throw Unreadable("'inputs.sentences' is required: the texts compared with the source sentence.");
             if (sentences.Count == 0)
@@ -80,7 +80,7 @@ public static class TeiApi
 
             // +1: the source sentence is embedded in the same batch.
             RequireBatch(sentences.Count + 1, tei.Value.MaxClientBatchSize);
-            var embeddings = await EmbedWithQueryAsync(embedder, gateway, ticket, (source, "inputs.source_sentence"), sentences, "inputs.sentences", Rules(tasks.Value, body.Parameters?.Truncate, body.Parameters?.TruncationDirection), cancellationToken).ConfigureAwait(false);
+            var embeddings = await EmbedWithQueryAsync(embedder, gateway, ticket, (source, "inputs.source_sentence"), sentences, "inputs.sentences", Rules(tasks.Value, body.Parameters?.Truncate, body.Parameters?.TruncationDirection), (prompt, prompt), cancellationToken).ConfigureAwait(false);
             return (IReadOnlyList<float>)embeddings.Skip(1).Select(e => VectorMath.Cosine(embeddings[0].Vector, e.Vector)).ToList();
         });
 
@@ -98,7 +98,8 @@ public static class TeiApi
             }
 
             RequireBatch(texts.Count, tei.Value.MaxClientBatchSize);
-            var embeddings = await EmbedWithQueryAsync(embedder, gateway, ticket, (query, "query"), texts, "texts", Rules(tasks.Value, body.Truncate, body.TruncationDirection), cancellationToken).ConfigureAwait(false);
+            // A query and the passages it ranks: each gets the model's prefix for what it is (E5, BGE).
+            var embeddings = await EmbedWithQueryAsync(embedder, gateway, ticket, (query, "query"), texts, "texts", Rules(tasks.Value, body.Truncate, body.TruncationDirection), (TextInputType.Query, TextInputType.Passage), cancellationToken).ConfigureAwait(false);
             return (IReadOnlyList<TeiRank>)texts
                 .Select((text, i) => new TeiRank(i, body.ReturnText == true ? text : null, VectorMath.Cosine(embeddings[0].Vector, embeddings[i + 1].Vector)))
                 .OrderByDescending(r => r.Score)
@@ -113,7 +114,7 @@ public static class TeiApi
             var limits = tasks.Value;
             var (ticket, embedder, body) = await AdmitAsync<TeiTokenizeRequest>(request, gateway, tei.Value, limits, cancellationToken).ConfigureAwait(false);
             using var held = ticket;
-            RequireNoPrompt(body.PromptName, ticket);
+            var prefix = embedder.Prefix(Prompt(body.PromptName, embedder, ticket));
             var inputs = CompatInputs.Parse(body.Inputs, "inputs", tei.Value.MaxClientBatchSize, BatchLimit);
             var tokens = new List<IReadOnlyList<TextToken>>(inputs.Count);
             for (var i = 0; i < inputs.Count; i++)
@@ -125,7 +126,8 @@ public static class TeiApi
                     throw new CompatInputException(CompatInputError.TooLong, field, $"'{field}' has {text.Length} characters; the limit is {limits.MaxTextCharacters} (Tasks:MaxTextCharacters).");
                 }
 
-                tokens.Add(embedder.Tokenizer.Tokenize(text, body.AddSpecialTokens ?? true));
+                // With a prompt, offsets count in the prompted text (the prompt first), as TEI's do.
+                tokens.Add(embedder.Tokenizer.Tokenize(prefix + text, body.AddSpecialTokens ?? true));
             }
 
             return (IReadOnlyList<IReadOnlyList<TextToken>>)tokens;
@@ -139,7 +141,14 @@ public static class TeiApi
             return TeiErrors.Error(StatusCodes.Status424FailedDependency, TeiErrors.Backend, $"Tei:Model names '{name}', which is not in the model repository.");
         }
 
-        var maxTokens = tasks.Value.MaxTokens;
+        var embedder = registry.Models.TryGetValue(name, out var entry) ? entry.Default?.Pipeline as TextEmbedder : null;
+        var maxTokens = embedder?.TokenLimit(tasks.Value.MaxTokens) ?? tasks.Value.MaxTokens;
+        var pooling = embedder?.Pooling switch
+        {
+            TextPooling.Cls => "cls",
+            TextPooling.LastToken => "last_token",
+            _ => "mean",
+        };
         var batch = Math.Max(1, config.MaxBatchSize);
         var queue = config.DynamicBatching is { } batching
             ? (batching.MaxQueueSize > 0 ? batching.MaxQueueSize : DynamicBatchingConfig.DefaultMaxQueueSize)
@@ -151,7 +160,7 @@ public static class TeiApi
             var other => other.ToLowerInvariant(),
         };
         return TypedResults.Ok(new TeiInfo(
-            name, null, dtype, new Dictionary<string, TeiEmbeddingModel> { ["embedding"] = new("mean") }, queue, maxTokens, maxTokens * batch, batch,
+            name, null, dtype, new Dictionary<string, TeiEmbeddingModel> { ["embedding"] = new(pooling) }, queue, maxTokens, maxTokens * batch, batch,
             tei.Value.MaxClientBatchSize, false, Environment.ProcessorCount, V2Api.ServerVersion, null, null, RerankScores));
     }
 
@@ -174,15 +183,16 @@ public static class TeiApi
 
     /// <summary>Embeds <paramref name="query"/> and <paramref name="texts"/> as one request (one batch where they fit): the query's first.</summary>
     private static Task<IReadOnlyList<TextEmbedding>> EmbedWithQueryAsync(
-        TextEmbedder embedder, InferenceGateway gateway, InferenceTicket ticket, (string Text, string Field) query, IReadOnlyList<string?> texts, string field, CompatEncodingRules rules, CancellationToken cancellationToken)
+        TextEmbedder embedder, InferenceGateway gateway, InferenceTicket ticket, (string Text, string Field) query, IReadOnlyList<string?> texts, string field, CompatEncodingRules rules,
+        (TextInputType Query, TextInputType Texts) types, CancellationToken cancellationToken)
     {
         var inputs = texts.Select((text, i) => new CompatInput(text ?? throw Unreadable($"'{field}[{i}]' must be a string, not null."), null)).ToList();
         IReadOnlyList<EncodedText> encoded =
         [
-            .. CompatEncoding.Encode(embedder, ticket, [new CompatInput(query.Text, null)], query.Field, rules),
-            .. CompatEncoding.Encode(embedder, ticket, inputs, field, rules),
+            .. CompatEncoding.Encode(embedder, ticket, [new CompatInput(query.Text, null)], query.Field, rules, types.Query),
+            .. CompatEncoding.Encode(embedder, ticket, inputs, field, rules, types.Texts),
         ];
-        return embedder.EmbedAsync(gateway, ticket, encoded, normalize: true, cancellationToken);
+        return embedder.EmbedAsync(gateway, ticket, encoded, embedder.Normalize, cancellationToken);
     }
 
     private static CompatEncodingRules Rules(TaskLimitsOptions limits, bool? truncate, string? direction) => new(
@@ -206,12 +216,32 @@ public static class TeiApi
         }
     }
 
-    private static void RequireNoPrompt(string? promptName, InferenceTicket ticket)
+    /// <summary>
+    /// TEI's prompt_name picks one of the model's prompts: here "query" (pipeline.query_prefix) or "passage"
+    /// (pipeline.passage_prefix). A name the model has no prefix for is refused, as TEI refuses an unknown prompt.
+    /// </summary>
+    private static TextInputType Prompt(string? promptName, TextEmbedder embedder, InferenceTicket ticket)
     {
-        if (promptName is not null)
+        if (promptName is null)
         {
-            throw Unreadable($"'prompt_name' is '{promptName}', but model '{ticket.Model.Name}' has no prompts.");
+            return TextInputType.None;
         }
+
+        var type = promptName switch
+        {
+            "query" => TextInputType.Query,
+            "passage" => TextInputType.Passage,
+            _ => TextInputType.None,
+        };
+        if (type != TextInputType.None && embedder.Prefix(type) is not null)
+        {
+            return type;
+        }
+
+        var prompts = new[] { TextInputType.Query, TextInputType.Passage }.Where(t => embedder.Prefix(t) is not null).Select(t => t == TextInputType.Query ? "query" : "passage").ToList();
+        throw Unreadable(prompts.Count == 0
+            ? $"'prompt_name' is '{promptName}', but model '{ticket.Model.Name}' has no prompts."
+            : $"'prompt_name' is '{promptName}', but model '{ticket.Model.Name}' has only the prompts {string.Join(", ", prompts)}.");
     }
 
     private static TeiException Unreadable(string message) => new(StatusCodes.Status422UnprocessableEntity, TeiErrors.Validation, message);

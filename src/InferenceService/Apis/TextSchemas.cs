@@ -2,9 +2,10 @@ namespace InferenceService.Apis;
 
 // Wire shapes of /v1/text (snake_case JSON).
 
-public sealed record TextEmbeddingsRequest(IReadOnlyList<string>? Texts);
+/// <summary><c>input_type</c>: "query" or "passage" adds the model's prefix for it (E5, BGE); absent embeds the texts as sent.</summary>
+public sealed record TextEmbeddingsRequest(IReadOnlyList<string>? Texts, string? InputType = null);
 
-/// <summary>One text's embedding: unit length, from <see cref="Tokens"/> tokens ([CLS] and [SEP] included).</summary>
+/// <summary>One text's embedding: unit length (unless the model's pipeline.normalize is false), from <see cref="Tokens"/> tokens ([CLS] and [SEP] included).</summary>
 public sealed record TextEmbeddingItem(int Index, float[] Embedding, int Tokens, bool Truncated);
 
 public sealed record TextEmbeddingsResponse(string Model, int Dimensions, IReadOnlyList<TextEmbeddingItem> Data);

@@ -1,4 +1,5 @@
 using InferenceService.Runtime.Pipelines;
+using InferenceService.Tests.Shared;
 
 namespace InferenceService.Runtime.Tests.Pipelines;
 
@@ -26,6 +27,27 @@ public sealed class TextTokenizerTests
         var folded = Tokenizer.Value.Encode("CAFÉ Crème", 256);
 
         Assert.Equal(Tokenizer.Value.Encode("cafe creme", 256).Ids, folded.Ids);
+    }
+
+    [Fact]
+    public void ServingPath_AccentedCjkEmojiMixedScript_GivesTheIdsTrainingGives()
+    {
+        // The text embedder exactly as models/minilm's config builds it at load (the training module's test checks the same ids).
+        var (gateway, _) = RecordingRunner.Serve("minilm", RepoModels.Config("minilm"), _ => [], Path.Combine(RepoModels.Dir("minilm"), "1"));
+        using var ticket = gateway.AdmitPipeline<TextEmbedder>("minilm", PipelineKinds.TextEmbedder, out var embedder);
+
+        var encoded = embedder.Encode(ticket, [.. TokenisationParityCases.All.Select(c => c.Text)], TextTokenizer.MaxTokensLimit, TruncationDirection.Right);
+
+        Assert.Equal(TokenisationParityCases.All.Select(c => c.Ids), encoded.Select(e => e.Ids.ToArray()));
+    }
+
+    [Theory]
+    [InlineData("Ελλάδα Μόσχα", "ελλαδα μοσχα")]
+    [InlineData("Москва́ Ёлка", "москва елка")]
+    [InlineData("Việt Nam Łódź", "viet nam łodz")]
+    public void Encode_AccentsOfAnyScript_AreStrippedByIcuNormalisation(string text, string plain)
+    {
+        Assert.Equal(Tokenizer.Value.Encode(plain, 256).Ids, Tokenizer.Value.Encode(text, 256).Ids);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using InferenceService.Tests.Shared;
 using InferenceService.Training.Datasets;
 
 namespace InferenceService.Training.Tests.Datasets;
@@ -14,6 +15,17 @@ public sealed class MiniLmEmbedderTests
         var ids = embedder.Tokenize("This is a test.");
 
         Assert.Equal([101L, 2023, 2003, 1037, 3231, 1012, 102], ids);
+    }
+
+    [Fact]
+    public void Tokenize_AccentedCjkEmojiMixedScript_GivesTheIdsServingGives()
+    {
+        using var embedder = new MiniLmEmbedder(TestPaths.MiniLm(), 512, 1);
+
+        foreach (var (text, ids) in TokenisationParityCases.All)
+        {
+            Assert.Equal(ids.Select(i => (long)i), embedder.Tokenize(text));
+        }
     }
 
     [Fact]
