@@ -43,12 +43,14 @@ internal static class ModelPublisher
                 }
 
                 File.Copy(source, Path.Combine(temp, file));
+                PublishFaults.At(PublishFaults.Staging);
                 manifest.Append(CultureInfo.InvariantCulture, $"{DataFetcher.Sha256Of(source)}  {file}\n");
             }
 
             File.WriteAllText(Path.Combine(temp, "sha256"), manifest.ToString());
             var target = Path.Combine(modelFolder, version.ToString(CultureInfo.InvariantCulture));
             Directory.Move(temp, target);
+            PublishFaults.At(PublishFaults.Renamed);
 
             // config.json describes the model, not a version; rewrite it atomically so a reader sees old or new.
             var configPath = Path.Combine(modelFolder, "config.json");
