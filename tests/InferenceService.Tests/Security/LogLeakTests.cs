@@ -88,7 +88,7 @@ public sealed class LogLeakTests
         yield return Marked(HttpMethod.Post, "/v1/text/embeddings", $$"""{"texts": ["{{TextMarker}}", 7], "{{BodyMarker}}": 1}""");
         yield return Admin(HttpMethod.Post, "/v2/repository/index", AdminKey, null);
         yield return Admin(HttpMethod.Post, "/v2/repository/index", WrongKey, null);
-        yield return Admin(HttpMethod.Post, "/v2/repository/models/no-such-model/load", AdminKey, $$"""{"parameters": {"config": "{{BodyMarker}}"}}""");
+        yield return Admin(HttpMethod.Post, "/v2/repository/models/no-such-model/load", AdminKey, $$"""{"parameters": {"config": "{{BodyMarker}}"} }""");
         yield return Admin(HttpMethod.Post, "/v2/logging", AdminKey, $$"""{"log_verbose_level": "{{BodyMarker}}"}""");
     }
 
