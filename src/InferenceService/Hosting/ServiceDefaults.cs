@@ -14,6 +14,7 @@ public static class ServiceDefaults
     public static WebApplicationBuilder AddInferenceServiceDefaults(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        GlibcMalloc.Configure();
         var services = builder.Services;
         services.AddOptionsWithValidateOnStart<ModelRepositoryOptions>().BindConfiguration(ModelRepositoryOptions.Section);
         services.AddSingleton<IValidateOptions<ModelRepositoryOptions>, ModelRepositoryOptionsValidator>();
