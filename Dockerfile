@@ -76,6 +76,9 @@ ENV ASPNETCORE_HTTP_PORTS=8000 \
 # 8000: HTTP (Open Inference Protocol REST, health, metrics). 8001: gRPC (Open Inference Protocol).
 EXPOSE 8000 8001
 USER 1654
+# The one path the app writes (.NET's diagnostics sockets, temp files); everything else may be read-only
+# (`docker run --read-only`, Kubernetes' readOnlyRootFilesystem with an emptyDir here).
+VOLUME ["/tmp"]
 # Readiness: every model loaded and warmed. Six failures (a minute) mark it unhealthy; `docker run
 # --health-start-period` gives a slow start more grace.
 HEALTHCHECK --interval=10s --timeout=3s --retries=6 CMD curl -fsS -o /dev/null "http://127.0.0.1:${ASPNETCORE_HTTP_PORTS}/health/ready" || exit 1
@@ -100,6 +103,9 @@ ENV ASPNETCORE_HTTP_PORTS=8000 \
 # 8000: HTTP (Open Inference Protocol REST, health, metrics). 8001: gRPC (Open Inference Protocol).
 EXPOSE 8000 8001
 USER 1654
+# The one path the app writes (.NET's diagnostics sockets, temp files); everything else may be read-only
+# (`docker run --read-only`, Kubernetes' readOnlyRootFilesystem with an emptyDir here).
+VOLUME ["/tmp"]
 # Readiness: every model loaded and warmed. Six failures (a minute) mark it unhealthy; `docker run
 # --health-start-period` gives a slow start more grace.
 HEALTHCHECK --interval=10s --timeout=3s --retries=6 CMD curl -fsS -o /dev/null "http://127.0.0.1:${ASPNETCORE_HTTP_PORTS}/health/ready" || exit 1

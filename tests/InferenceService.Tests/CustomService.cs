@@ -1,6 +1,7 @@
 using InferenceService.Runtime.Repository;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace InferenceService.Tests;
@@ -20,6 +21,9 @@ internal sealed class CustomService : WebApplicationFactory<Program>
     public string RepositoryPath { get; } = Path.Combine(Path.GetTempPath(), "is-repo-" + Guid.NewGuid().ToString("N"));
 
     public ModelRegistry Models => Services.GetRequiredService<ModelRegistry>();
+
+    /// <summary>Service replacements applied after the host's own registrations (a test seam such as an engine fault).</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
 
     /// <summary>Links a real model's files (no copy of the weights) under another name.</summary>
     public void AddRealModel(string name, string? asName = null)
@@ -54,6 +58,11 @@ internal sealed class CustomService : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (TestServices is { } configure)
+        {
+            builder.ConfigureTestServices(configure);
         }
     }
 

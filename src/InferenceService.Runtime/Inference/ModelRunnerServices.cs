@@ -7,4 +7,10 @@ namespace InferenceService.Runtime.Inference;
 public sealed record ModelRunnerServices(ExecutionPolicy Policy, ResponseCache? Cache)
 {
     public static ModelRunnerServices None { get; } = new(ExecutionPolicy.Default with { CircuitBreakerEnabled = false, ExecutionTimeout = null }, null);
+
+    /// <summary>
+    /// Test seam, never set by the host or by configuration: wraps each version's executor (model name, the session
+    /// pool) so a test can make a model's engine fail on purpose and watch the breaker. Null: the pool itself.
+    /// </summary>
+    public Func<string, IBatchExecutor, IBatchExecutor>? ExecutorFaults { get; init; }
 }

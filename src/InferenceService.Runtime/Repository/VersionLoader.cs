@@ -46,7 +46,8 @@ internal sealed partial class VersionLoader(
             await Warmup.RunAsync(version.Config, pool, cancellationToken).ConfigureAwait(false);
             await GoldenCheck.RunAsync(version.Directory, version.Config, pool, cancellationToken).ConfigureAwait(false);
             var metrics = new ModelMetrics(meters, version.Name, version.Version, pool.ExecutionProvider);
-            var runner = ModelRunnerFactory.Create(metrics, version.Config, pool, runnerServices, timeProvider, loggerFactory);
+            var executor = runnerServices.ExecutorFaults?.Invoke(version.Name, pool) ?? pool;
+            var runner = ModelRunnerFactory.Create(metrics, version.Config, executor, runnerServices, timeProvider, loggerFactory);
             version.MarkReady(pool, runner, new VersionServices(pipeline, metrics, ranges));
             LogLoaded(version.Name, version.Version, pool.ExecutionProvider, pool.ProviderFallback ?? "as configured", pool.InstanceCount, pool.IntraOpThreads, timeProvider.GetElapsedTime(started).TotalMilliseconds);
         }

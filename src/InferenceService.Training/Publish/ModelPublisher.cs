@@ -46,6 +46,7 @@ internal static class ModelPublisher
                 }
 
                 File.Copy(source, Path.Combine(temp, file));
+                PublishFaults.At(PublishFaults.Staging);
                 manifest.Append(CultureInfo.InvariantCulture, $"{DataFetcher.Sha256Of(source)}  {file}\n");
             }
 
@@ -57,6 +58,7 @@ internal static class ModelPublisher
             File.WriteAllText(Path.Combine(temp, "sha256"), manifest.ToString());
             var target = Path.Combine(modelFolder, version.ToString(CultureInfo.InvariantCulture));
             Directory.Move(temp, target);
+            PublishFaults.At(PublishFaults.Renamed);
 
             // config.json describes the model, not a version: written for a new model only, never edited (an operator
             // may have tuned it, and older versions are served by it). Written atomically so a reader sees none or all.

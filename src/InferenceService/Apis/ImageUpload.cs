@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using InferenceService.Runtime.Pipelines;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
@@ -24,7 +25,7 @@ internal static class ImageUpload
             throw new PipelineException(PipelineErrorKind.UnsupportedMediaType, $"Content-Type '{request.ContentType}' is not accepted here; send {accepted}.");
         }
 
-        var body = await TaskBody.ReadAsync(request, maxBytes, "Tasks:MaxImageBytes", cancellationToken).ConfigureAwait(false);
+        var body = await TaskBody.ReadPooledAsync(request, maxBytes, "Tasks:MaxImageBytes", cancellationToken).ConfigureAwait(false);
         if (!isMultipart)
         {
             return [body];
@@ -39,7 +40,8 @@ internal static class ImageUpload
         var images = new List<ReadOnlyMemory<byte>>();
         try
         {
-            var reader = new MultipartReader(boundary, new MemoryStream(body, writable: false));
+            var segment = MemoryMarshal.TryGetArray(body, out var array) ? array : new ArraySegment<byte>(body.ToArray());
+            var reader = new MultipartReader(boundary, new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false));
             while (await reader.ReadNextSectionAsync(cancellationToken).ConfigureAwait(false) is { } section)
             {
                 if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.IsFileDisposition())

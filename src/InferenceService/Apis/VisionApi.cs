@@ -31,21 +31,23 @@ public static class VisionApi
     }
 
     private static Task<Results<Ok<VisionEmbeddingsResponse>, ProblemHttpResult, ValidationProblem>> Embeddings(
-        HttpRequest request, InferenceGateway gateway, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken) =>
+        HttpRequest request, InferenceGateway gateway, ImageIntake intake, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken) =>
         TaskEndpoint.RunAsync(request.HttpContext.Response, async () =>
         {
             var limits = options.Value;
             using var ticket = gateway.AdmitPipeline<ImageEmbedder>(ImageEmbedder.ModelName, PipelineKinds.ImageEmbedder, out var embedder);
+            using var slot = await intake.EnterAsync(cancellationToken).ConfigureAwait(false);
             var uploads = await ImageUpload.ReadAsync(request, limits.MaxImageBytes, limits.MaxImagesPerRequest, "Tasks:MaxImagesPerRequest", allowRaw: true, cancellationToken).ConfigureAwait(false);
             var embeddings = await embedder.EmbedAsync(gateway, ticket, uploads, limits.MaxImagePixels, cancellationToken).ConfigureAwait(false);
             return new VisionEmbeddingsResponse(ticket.Model.Name, embedder.Width, embeddings);
         });
 
     private static Task<Results<Ok<VisionSimilarityResponse>, ProblemHttpResult, ValidationProblem>> Similarity(
-        HttpRequest request, InferenceGateway gateway, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken) =>
+        HttpRequest request, InferenceGateway gateway, ImageIntake intake, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken) =>
         TaskEndpoint.RunAsync(request.HttpContext.Response, async () =>
         {
             using var ticket = gateway.AdmitPipeline<ImageEmbedder>(ImageEmbedder.ModelName, PipelineKinds.ImageEmbedder, out var embedder);
+            using var slot = await intake.EnterAsync(cancellationToken).ConfigureAwait(false);
             var uploads = await ImageUpload.ReadAsync(request, options.Value.MaxImageBytes, 2, "similarity compares two images", allowRaw: false, cancellationToken).ConfigureAwait(false);
             if (uploads.Count != 2)
             {
@@ -57,12 +59,13 @@ public static class VisionApi
         });
 
     private static Task<Results<Ok<VisionClassifyResponse>, ProblemHttpResult, ValidationProblem>> Classify(
-        string model, HttpRequest request, InferenceGateway gateway, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken, string? k = null) =>
+        string model, HttpRequest request, InferenceGateway gateway, ImageIntake intake, IOptions<TaskLimitsOptions> options, CancellationToken cancellationToken, string? k = null) =>
         TaskEndpoint.RunAsync(request.HttpContext.Response, async () =>
         {
             var limits = options.Value;
             var count = TaskQuery.K(k, 5, limits);
             using var ticket = gateway.AdmitPipeline<ImageClassifier>(model, PipelineKinds.ImageClassifier, out var classifier);
+            using var slot = await intake.EnterAsync(cancellationToken).ConfigureAwait(false);
             var uploads = await ImageUpload.ReadAsync(request, limits.MaxImageBytes, 1, "classify takes one image", allowRaw: true, cancellationToken).ConfigureAwait(false);
             var top = await classifier.ClassifyAsync(gateway, ticket, uploads[0], limits.MaxImagePixels, count, cancellationToken).ConfigureAwait(false);
             return new VisionClassifyResponse(

@@ -16,6 +16,7 @@ public static class ServiceDefaults
     {
         ArgumentNullException.ThrowIfNull(builder);
         CommandLinePaths.ResolveCommandLineSettings(builder.Configuration);
+        GlibcMalloc.Configure();
         var services = builder.Services;
         services.AddOptionsWithValidateOnStart<ModelRepositoryOptions>().BindConfiguration(ModelRepositoryOptions.Section);
         services.AddSingleton<IValidateOptions<ModelRepositoryOptions>, ModelRepositoryOptionsValidator>();
@@ -49,6 +50,7 @@ public static class ServiceDefaults
         services.AddSingleton<ModelManager>();
         services.AddSingleton<InferenceGateway>();
         services.AddSingleton<Apis.ServerExtensions>();
+        services.AddSingleton<Apis.ImageIntake>();
         services.AddHostedService<ModelLoaderService>();
         // The host cancels the stop after this: it must outlast the shutdown delay and the drain.
         services.AddOptions<HostOptions>().Configure<IOptions<ModelRepositoryOptions>>((host, repository) =>
@@ -70,7 +72,7 @@ public static class ServiceDefaults
         services.AddGrpcReflection();
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
-            kestrel.Limits.MaxRequestBodySize = context.Configuration.GetSection(LimitsOptions.Section).Get<LimitsOptions>()?.MaxRequestBodyBytes ?? new LimitsOptions().MaxRequestBodyBytes;
+            KestrelLimits.Apply(context.Configuration.GetSection(LimitsOptions.Section).Get<LimitsOptions>() ?? new LimitsOptions(), kestrel.Limits);
             KestrelEndpoints.Configure(context, kestrel);
         });
         return builder;

@@ -19,6 +19,14 @@ public sealed class TaskLimitsOptions : IValidatableObject
     [Range(1, 64)]
     public int MaxImagesPerRequest { get; set; } = 8;
 
+    /// <summary>
+    /// Vision requests that read and decode their images at once; the others wait their turn (their bodies stay in
+    /// the socket, a little in Kestrel's buffer). Bounds the memory of concurrent large uploads: each in turn holds up
+    /// to about 2 x <see cref="MaxImageBytes"/> (body and parts) and one decoded image.
+    /// </summary>
+    [Range(1, 1024)]
+    public int MaxConcurrentImageRequests { get; set; } = 4;
+
     /// <summary>JSON bodies of the text endpoints larger than this are refused with 413.</summary>
     [Range(1024, 64 * 1024 * 1024)]
     public long MaxTextBodyBytes { get; set; } = 1024 * 1024;

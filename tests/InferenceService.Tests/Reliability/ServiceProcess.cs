@@ -62,11 +62,9 @@ internal sealed partial class ServiceProcess : IDisposable
     /// <summary>Starts the service and waits until it listens and /v2/health/ready answers 200.</summary>
     public static async Task<ServiceProcess> StartAsync(string repository, params string[] extraArgs)
     {
-        Assert.True(File.Exists(ServiceDll), $"{ServiceDll} is missing: build the solution first.");
-        var service = new ServiceProcess(repository, extraArgs);
+        var service = await StartListeningAsync(repository, extraArgs);
         try
         {
-            service.BaseAddress = await service._listening.Task.WaitAsync(TimeSpan.FromMinutes(1));
             using var client = new HttpClient { BaseAddress = service.BaseAddress };
             var until = Stopwatch.StartNew();
             while (!(await client.GetAsync(new Uri("/v2/health/ready", UriKind.Relative))).IsSuccessStatusCode)
@@ -75,6 +73,23 @@ internal sealed partial class ServiceProcess : IDisposable
                 await Task.Delay(200);
             }
 
+            return service;
+        }
+        catch
+        {
+            service.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Starts the service and returns as soon as it listens (models may still be loading).</summary>
+    public static async Task<ServiceProcess> StartListeningAsync(string repository, params string[] extraArgs)
+    {
+        Assert.True(File.Exists(ServiceDll), $"{ServiceDll} is missing: build the solution first.");
+        var service = new ServiceProcess(repository, extraArgs);
+        try
+        {
+            service.BaseAddress = await service._listening.Task.WaitAsync(TimeSpan.FromMinutes(1));
             return service;
         }
         catch
@@ -101,17 +116,29 @@ internal sealed partial class ServiceProcess : IDisposable
     }
 
     /// <summary>Resident set size from /proc (Linux), in bytes.</summary>
-    public long ResidentBytes()
+    public long ResidentBytes() => StatusBytes("VmRSS:");
+
+    /// <summary>The peak resident set size since the process started (VmHWM, the kernel's high-water mark), in bytes.</summary>
+    public long PeakResidentBytes() => StatusBytes("VmHWM:");
+
+    /// <summary>SIGKILL, as the OOM killer or a node failure would end it: no shutdown, no flush, no finally.</summary>
+    public void KillHard()
+    {
+        _process.Kill();
+        _process.WaitForExit(10_000);
+    }
+
+    private long StatusBytes(string field)
     {
         foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
         {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            if (line.StartsWith(field, StringComparison.Ordinal))
             {
-                return long.Parse(line["VmRSS:".Length..].Replace("kB", string.Empty, StringComparison.Ordinal).Trim(), CultureInfo.InvariantCulture) * 1024;
+                return long.Parse(line[field.Length..].Replace("kB", string.Empty, StringComparison.Ordinal).Trim(), CultureInfo.InvariantCulture) * 1024;
             }
         }
 
-        throw new InvalidOperationException("VmRSS not found");
+        throw new InvalidOperationException(field + " not found");
     }
 
     public void Dispose()
