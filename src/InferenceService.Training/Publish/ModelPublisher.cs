@@ -56,12 +56,11 @@ internal static class ModelPublisher
             manifest.Append(CultureInfo.InvariantCulture, $"{DataFetcher.Sha256Of(settingsPath)}  {VersionSettings.FileName}\n");
 
             File.WriteAllText(Path.Combine(temp, "sha256"), manifest.ToString());
-            var target = Path.Combine(modelFolder, version.ToString(CultureInfo.InvariantCulture));
-            Directory.Move(temp, target);
-            PublishFaults.At(PublishFaults.Renamed);
 
             // config.json describes the model, not a version: written for a new model only, never edited (an operator
-            // may have tuned it, and older versions are served by it). Written atomically so a reader sees none or all.
+            // may have tuned it, and older versions are served by it). Written atomically so a reader sees none or all,
+            // and before the version appears: a version with no config.json would be served with a config completed from
+            // the graph alone, without its pipeline.
             var configPath = Path.Combine(modelFolder, "config.json");
             if (!File.Exists(configPath))
             {
@@ -69,6 +68,10 @@ internal static class ModelPublisher
                 File.WriteAllText(configTemp, VersionSettings.ForNewModel(config).ToJson());
                 File.Move(configTemp, configPath, overwrite: false);
             }
+
+            var target = Path.Combine(modelFolder, version.ToString(CultureInfo.InvariantCulture));
+            Directory.Move(temp, target);
+            PublishFaults.At(PublishFaults.Renamed);
 
             return new PublishResult(target, version, parity);
         }

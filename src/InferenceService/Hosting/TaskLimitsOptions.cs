@@ -20,12 +20,14 @@ public sealed class TaskLimitsOptions : IValidatableObject
     public int MaxImagesPerRequest { get; set; } = 8;
 
     /// <summary>
-    /// Vision requests that read and decode their images at once; the others wait their turn (their bodies stay in
-    /// the socket, a little in Kestrel's buffer). Bounds the memory of concurrent large uploads: each in turn holds up
-    /// to about 2 x <see cref="MaxImageBytes"/> (body and parts) and one decoded image.
+    /// Vision requests that read, decode and run their images at once; the others wait their turn (their bodies stay
+    /// in the socket, a little in Kestrel's buffer). Bounds the memory of concurrent large uploads: each in turn holds
+    /// up to about 2 x <see cref="MaxImageBytes"/> (body and parts) and one decoded image. The slot is held until the
+    /// answer, so it also bounds how many vision requests one batch can gather: two per core (4 on 2 cores) keeps a
+    /// CPU's batches full while a GPU machine's core count lets its larger batches form.
     /// </summary>
     [Range(1, 1024)]
-    public int MaxConcurrentImageRequests { get; set; } = 4;
+    public int MaxConcurrentImageRequests { get; set; } = 2 * Environment.ProcessorCount;
 
     /// <summary>JSON bodies of the text endpoints larger than this are refused with 413.</summary>
     [Range(1024, 64 * 1024 * 1024)]

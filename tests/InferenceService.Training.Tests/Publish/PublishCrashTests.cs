@@ -36,6 +36,7 @@ public sealed class PublishCrashTests
         var killedRenamed = await CliAsync(run, repository, PublishFaults.Renamed);
         var afterRenamed = NumberedVersions(folder);
         var next = ModelPublisher.Publish(run, repository, "rec");
+        var killedNew = await CliAsync(run, repository, PublishFaults.Renamed, "fresh");
 
         Assert.True(killedStaging.ExitCode == SigkillExitCode, killedStaging.Output);
         Assert.Equal([1], afterStaging.Numbered);
@@ -49,6 +50,14 @@ public sealed class PublishCrashTests
         Assert.All(NumberedVersions(folder), v => AssertComplete(Path.Combine(folder, v.ToString(System.Globalization.CultureInfo.InvariantCulture))));
         Assert.NotNull(JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "config.json"))));
         Assert.Equal(JsonNode.Parse(configBefore)!.ToJsonString(), JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "config.json")))!.ToJsonString());
+
+        // A new model killed right after its first version appeared: its config.json came first, so the version is
+        // never served with a config completed from the graph alone (no pipeline).
+        var fresh = Path.Combine(repository, "fresh");
+        Assert.Equal(SigkillExitCode, killedNew.ExitCode);
+        Assert.Equal([1], NumberedVersions(fresh));
+        AssertComplete(Path.Combine(fresh, "1"));
+        Assert.NotNull(JsonNode.Parse(File.ReadAllText(Path.Combine(fresh, "config.json")))!["pipeline"]);
     }
 
     /// <summary>Every file of the version's sha256 list is there with that hash, as the runtime checks before loading.</summary>
@@ -70,7 +79,7 @@ public sealed class PublishCrashTests
     private static List<string> HiddenFolders(string folder) => [.. Directory.GetDirectories(folder).Where(d => Path.GetFileName(d).StartsWith('.'))];
 
     /// <summary>The training CLI (beside the tests) publishing the run, killed at <paramref name="killAt"/>.</summary>
-    private static async Task<(int ExitCode, string Output)> CliAsync(string run, string repository, string killAt)
+    private static async Task<(int ExitCode, string Output)> CliAsync(string run, string repository, string killAt, string name = "rec")
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -79,7 +88,7 @@ public sealed class PublishCrashTests
             UseShellExecute = false,
             WorkingDirectory = AppContext.BaseDirectory,
         };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "InferenceService.Training.dll"), "publish", run, "--repository", repository, "--name", "rec" })
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "InferenceService.Training.dll"), "publish", run, "--repository", repository, "--name", name })
         {
             start.ArgumentList.Add(arg);
         }
