@@ -271,11 +271,14 @@ public sealed partial class ModelManager : IAsyncDisposable
             ModelVersion candidate;
             try
             {
+                // A half-written or corrupt version says so (its sha256 list) before its graph is read and found unreadable.
+                VersionFolder.VerifyChecksums(versionDir);
                 candidate = CreateVersion(name, number, dir, versionDir, draft);
             }
-            catch (Exception e) when (e is ModelConfigException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is ModelConfigException or IOException or UnauthorizedAccessException or InvalidDataException)
             {
-                // The graph is unreadable, missing or disagrees with config.json: this version only, with the reason.
+                // Files that do not match their sha256 list, or a graph that is unreadable, missing or disagrees with
+                // config.json: this version only, with the reason.
                 var failed = new ModelVersion(name, number, config, versionDir);
                 _loader.Fail(failed, e.Message);
                 failures.Add(failed);

@@ -79,7 +79,6 @@ internal sealed partial class VersionLoader(
             throw new InvalidDataException($"{modelPath} does not match the sha256 in {ModelProvisioner.ManifestFileName}: the file is corrupt. Delete it and run `dotnet build` to provision it again.");
         }
 
-        VersionFolder.VerifyChecksums(version.Directory);
         return sessionPools.Create(version.Name, modelPath, version.Config);
     }
 

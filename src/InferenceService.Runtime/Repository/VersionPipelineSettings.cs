@@ -10,7 +10,7 @@ namespace InferenceService.Runtime.Repository;
 /// recursively, arrays and scalars are replaced, and null removes a field (JSON merge patch, RFC 7396). So one
 /// <c>config.json</c> serves versions trained with different numbers, each with its own.
 /// </summary>
-internal static class VersionPipelineSettings
+public static class VersionPipelineSettings
 {
     public const string FileName = "pipeline.json";
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using InferenceService.Runtime.Pipelines;
+using InferenceService.Runtime.Repository;
 
 namespace InferenceService.Training.Datasets;
 
@@ -56,7 +57,7 @@ internal sealed record Backbone
         var versionPipeline = Path.Combine(folder, "pipeline.json");
         if (File.Exists(versionPipeline))
         {
-            MergeInto(pipeline, JsonNode.Parse(File.ReadAllText(versionPipeline), documentOptions: documentOptions)!.AsObject());
+            VersionPipelineSettings.Merge(pipeline, JsonNode.Parse(File.ReadAllText(versionPipeline), documentOptions: documentOptions)!.AsObject());
         }
 
         var imageJson = pipeline["image"]?.AsObject() ?? throw new InvalidDataException($"{configPath} has no pipeline.image section.");
@@ -93,21 +94,5 @@ internal sealed record Backbone
 
         hash.AppendData(System.Text.Encoding.UTF8.GetBytes(ImageJson.ToJsonString()));
         return Convert.ToHexStringLower(hash.GetHashAndReset())[..16];
-    }
-
-    /// <summary>The agreed per-version rule: objects merge recursively, arrays and scalars are replaced.</summary>
-    private static void MergeInto(JsonObject target, JsonObject source)
-    {
-        foreach (var (key, value) in source)
-        {
-            if (value is JsonObject child && target[key] is JsonObject existing)
-            {
-                MergeInto(existing, child);
-            }
-            else
-            {
-                target[key] = value?.DeepClone();
-            }
-        }
     }
 }

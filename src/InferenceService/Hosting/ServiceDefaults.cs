@@ -32,6 +32,10 @@ public static class ServiceDefaults
         services.AddSingleton<IValidateOptions<ForwardedHeadersSettings>, ForwardedHeadersSettingsValidator>();
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ForwardedHeadersSettings>>((forwarded, settings) => settings.Value.ApplyTo(forwarded));
         services.AddSingleton<IValidateOptions<TeiOptions>, TeiOptionsValidator>();
+        services.AddOptionsWithValidateOnStart<CorsSettings>().BindConfiguration(CorsSettings.Section);
+        services.AddSingleton<IValidateOptions<CorsSettings>, CorsSettingsValidator>();
+        services.AddCors();
+        services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>().Configure<IOptions<CorsSettings>>((cors, settings) => settings.Value.ApplyTo(cors));
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<OnnxRuntimeEnvironment>();
@@ -85,6 +89,12 @@ public static class ServiceDefaults
         if (app.Services.GetRequiredService<IOptions<ForwardedHeadersSettings>>().Value.Enabled)
         {
             app.UseForwardedHeaders();
+        }
+
+        // Before anything that can answer, so a preflight is answered and refusals (429, 503) carry the CORS headers.
+        if (app.Services.GetRequiredService<IOptions<CorsSettings>>().Value.Enabled)
+        {
+            app.UseCors();
         }
 
         app.UseResponseCompression();

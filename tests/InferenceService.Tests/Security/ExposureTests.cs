@@ -6,7 +6,7 @@ using InferenceService.Hosting;
 
 namespace InferenceService.Tests.Security;
 
-/// <summary>What the service exposes by default: no admin routes without a key, and no CORS.</summary>
+/// <summary>What the service exposes by default: no admin routes without a key, and no CORS unless origins are configured.</summary>
 public sealed class ExposureTests
 {
     [Fact]
@@ -67,5 +67,45 @@ public sealed class ExposureTests
         }
 
         Assert.NotEqual(HttpStatusCode.NoContent, preflightResponse.StatusCode);
+    }
+
+    [Fact]
+    public async Task ConfiguredOrigin_PreflightAndRequestAllowed_OtherOriginsNot()
+    {
+        using var service = new CustomService(new() { ["Cors:AllowedOrigins:0"] = "https://app.example" });
+        var client = await service.StartAsync();
+
+        using var allowedPreflight = await client.SendAsync(Preflight("https://app.example"));
+        using var otherPreflight = await client.SendAsync(Preflight("https://evil.example"));
+        using var get = new HttpRequestMessage(HttpMethod.Get, "/v2/health/live");
+        get.Headers.Add("Origin", "https://app.example");
+        using var getResponse = await client.SendAsync(get);
+
+        Assert.Equal(HttpStatusCode.NoContent, allowedPreflight.StatusCode);
+        Assert.Equal("https://app.example", Assert.Single(allowedPreflight.Headers.GetValues("Access-Control-Allow-Origin")));
+        Assert.Contains("POST", string.Join(",", allowedPreflight.Headers.GetValues("Access-Control-Allow-Methods")), StringComparison.Ordinal);
+        Assert.False(allowedPreflight.Headers.Contains("Access-Control-Allow-Credentials"));
+        Assert.DoesNotContain(otherPreflight.Headers, h => h.Key.StartsWith("Access-Control-", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal("https://app.example", Assert.Single(getResponse.Headers.GetValues("Access-Control-Allow-Origin")));
+        Assert.Contains("Retry-After", string.Join(",", getResponse.Headers.GetValues("Access-Control-Expose-Headers")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OriginWithAPath_FailsValidation()
+    {
+        var result = new CorsSettingsValidator().Validate(null, new CorsSettings { AllowedOrigins = ["https://app.example/", "app.example", "*"] });
+
+        Assert.True(result.Failed);
+        Assert.Equal(2, result.Failures!.Count());
+        Assert.Contains(result.Failures!, f => f.Contains("'app.example'", StringComparison.Ordinal));
+    }
+
+    private static HttpRequestMessage Preflight(string origin)
+    {
+        var preflight = new HttpRequestMessage(HttpMethod.Options, "/v2/models/adder/infer");
+        preflight.Headers.Add("Origin", origin);
+        preflight.Headers.Add("Access-Control-Request-Method", "POST");
+        preflight.Headers.Add("Access-Control-Request-Headers", "content-type");
+        return preflight;
     }
 }

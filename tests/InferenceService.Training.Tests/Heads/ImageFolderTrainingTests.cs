@@ -52,8 +52,8 @@ public sealed class ImageFolderTrainingTests(ImageFolderTrainingTests.Trained tr
     public void Served_HeldOutImage_LogitsMatchTorchHead()
     {
         // As the runtime serves it: its config loader and validator, its decoder and preprocessing from the published
-        // pipeline, the published graph in ONNX Runtime.
-        var config = ModelConfigLoader.Load(Path.Combine(trained.Repository, "colours"));
+        // pipeline (config.json with the version's pipeline.json merged over it), the published graph in ONNX Runtime.
+        var config = VersionPipelineSettings.Apply(ModelConfigLoader.Load(Path.Combine(trained.Repository, "colours")), trained.Published.VersionFolder);
         var pipeline = config.Pipeline!.Value.Deserialize<ImageClassifierConfig>(new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower })!;
         var image = File.ReadAllBytes(Path.Combine(trained.Folder, "red", "001.png"));
         using var bitmap = ImageDecoder.Decode(image, 1_000_000);
