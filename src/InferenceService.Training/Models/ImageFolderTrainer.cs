@@ -70,7 +70,8 @@ internal static class ImageFolderTrainer
         metrics["skipped_images"] = embeddings.Skipped.Count;
         metrics["backbone"] = $"{backbone.ModelName}/{backbone.Version}";
         var config = Config(backbone, items.Labels.Count);
-        var extras = new Dictionary<string, string> { [RunFiles.Pipeline] = config.Pipeline.ToJsonString(ModelConfig.JsonOptions) };
+        // The version's pipeline.json is written by publish from config.Pipeline; only the skipped list is extra.
+        var extras = new Dictionary<string, string>();
         if (embeddings.Skipped.Count > 0)
         {
             extras[SkippedFile] = string.Join('\n', embeddings.Skipped.Select(s => $"{s.File}\t{s.Reason}")) + "\n";

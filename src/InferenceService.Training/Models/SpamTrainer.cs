@@ -108,7 +108,8 @@ internal static class SpamTrainer
     }
 
     /// <param name="miniLmVersion">The MiniLM version the head was trained on (the number of its folder), pinned so a newer MiniLM never feeds it; null: publish pins the newest in the repository.</param>
-    public static ModelConfig Config(long? miniLmVersion)
+    /// <param name="classes">The head's label count: 2 for spam, any for <c>train text-csv</c>.</param>
+    public static ModelConfig Config(long? miniLmVersion, int classes = 2)
     {
         var pipeline = new JsonObject
         {
@@ -125,7 +126,7 @@ internal static class SpamTrainer
         return new()
         {
             Inputs = [new TensorSpec(SpamHeadExporter.InputName, "FP32", [MiniLmEmbedder.Dimensions])],
-            Outputs = [new TensorSpec(SpamHeadExporter.OutputName, "FP32", [2])],
+            Outputs = [new TensorSpec(SpamHeadExporter.OutputName, "FP32", [classes])],
             Pipeline = pipeline,
         };
     }

@@ -12,7 +12,7 @@ namespace InferenceService.Training.Models;
 /// <summary>
 /// <c>train text-csv</c>: the spam recipe for any labels. MiniLM embeddings as the text endpoints compute them (cached),
 /// a stratified split, a <see cref="SpamHead"/> with early stopping, exported as a head whose pipeline names its
-/// embedding model and the version it was trained on.
+/// embedding model and the version it was trained on (spam's config with this label count).
 /// </summary>
 internal static class TextCsvTrainer
 {
@@ -48,12 +48,12 @@ internal static class TextCsvTrainer
         }
 
         var wall = clock.Elapsed.TotalSeconds;
-        var embeddingVersion = int.TryParse(Path.GetFileName(Path.GetFullPath(settings.MiniLmDir)), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : 1;
+        var embeddingVersion = VersionSettings.VersionOfFolder(Path.GetFullPath(settings.MiniLmDir));
         var description = $"{source}: {texts.Count} texts in {items.Labels.Count} labels " +
             $"({string.Join(", ", items.Labels.Select((l, i) => $"{l} {items.LabelIndex.Count(x => x == i)}"))}); " +
-            $"minilm version {embeddingVersion} embeddings (max {SpamTrainer.MaxTokens} tokens, mean-pooled, L2-normalised); " +
+            $"minilm version {embeddingVersion?.ToString(CultureInfo.InvariantCulture) ?? "(the newest when published)"} embeddings (max {SpamTrainer.MaxTokens} tokens, mean-pooled, L2-normalised); " +
             $"stratified split with seed {settings.Seed}: {split.Train.Length} train, {split.Validation.Length} validation (early stopping), {split.HeldOut.Length} held out.";
-        var config = Config(items.Labels.Count, embeddingVersion);
+        var config = SpamTrainer.Config(embeddingVersion, items.Labels.Count);
         return new TrainedModel
         {
             Settings = settings,
@@ -69,23 +69,7 @@ internal static class TextCsvTrainer
             Labels = items.Labels,
             ConfusionMatrix = head.HeldOut.Confusion,
             Curve = head.Curve,
-            ExtraFiles = new Dictionary<string, string> { [RunFiles.Pipeline] = config.Pipeline.ToJsonString(ModelConfig.JsonOptions) },
             WallSeconds = wall,
         };
     }
-
-    /// <summary>As spam's config, for any label count, with the embedding model's version pinned (agreed per-version format).</summary>
-    public static ModelConfig Config(int classes, int embeddingVersion) => new()
-    {
-        Inputs = [new TensorSpec(SpamHeadExporter.InputName, "FP32", [MiniLmEmbedder.Dimensions])],
-        Outputs = [new TensorSpec(SpamHeadExporter.OutputName, "FP32", [classes])],
-        Pipeline = new JsonObject
-        {
-            ["kind"] = "text-classifier",
-            ["embedding_model"] = "minilm",
-            ["embedding_model_version"] = embeddingVersion,
-            ["labels"] = "labels.txt",
-            ["max_tokens"] = SpamTrainer.MaxTokens,
-        },
-    };
 }

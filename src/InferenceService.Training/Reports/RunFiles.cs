@@ -12,7 +12,4 @@ internal static class RunFiles
     public const string Card = "MODEL_CARD.md";
     public const string Parity = "parity.json";
     public const string Confusion = "confusion.png";
-
-    /// <summary>The version's pipeline settings, merged over the model-level config.json's pipeline by the runtime.</summary>
-    public const string Pipeline = "pipeline.json";
 }

@@ -39,7 +39,7 @@ public sealed class ImageFolderTrainingTests(ImageFolderTrainingTests.Trained tr
         Assert.True(trained.Parity.Passed, trained.Parity.ToString());
         var version = trained.Published.VersionFolder;
         Assert.Equal(["blue", "green", "red"], File.ReadAllLines(Path.Combine(version, RunFiles.Labels)));
-        var pipeline = JsonDocument.Parse(File.ReadAllText(Path.Combine(version, RunFiles.Pipeline))).RootElement;
+        var pipeline = JsonDocument.Parse(File.ReadAllText(Path.Combine(version, VersionSettings.FileName))).RootElement;
         Assert.Equal("image-classifier", pipeline.GetProperty("kind").GetString());
         Assert.Equal(1, pipeline.GetProperty("backbone_model_version").GetInt32());
         Assert.True(File.Exists(Path.Combine(version, RunFiles.Confusion)));

@@ -69,7 +69,7 @@ public sealed class TextCsvTrainingTests
         Assert.True(parity.Passed, parity.ToString());
         Assert.Equal(6, model.Metrics["held_out_examples"]!.GetValue<int>());
         Assert.True(model.Metrics["held_out_accuracy"]!.GetValue<double>() >= 5 / 6.0, model.Metrics.ToJsonString());
-        var pipeline = JsonNode.Parse(File.ReadAllText(Path.Combine(published.VersionFolder, RunFiles.Pipeline)))!;
+        var pipeline = JsonNode.Parse(File.ReadAllText(Path.Combine(published.VersionFolder, VersionSettings.FileName)))!;
         Assert.Equal("minilm", pipeline["embedding_model"]!.GetValue<string>());
         Assert.Equal(1, pipeline["embedding_model_version"]!.GetValue<int>());
         Assert.Equal(["cooking", "football", "weather"], File.ReadAllLines(Path.Combine(published.VersionFolder, RunFiles.Labels)));
