@@ -280,38 +280,38 @@ def check_overlay(repo, overlay, docs, models, errors):
 
 
 def check_readme(repo, errors):
-    """deploy/README.md's numbered commands agree with what the cpu overlay renders."""
-    with open(os.path.join(repo, "deploy", "README.md"), encoding="utf-8") as f:
+    """docs/deployment.md's numbered commands agree with what the cpu overlay renders."""
+    with open(os.path.join(repo, "docs", "deployment.md"), encoding="utf-8") as f:
         text = f.read()
     docs = render(repo, "cpu")
     first = lambda kind: next(d for d in docs if d["kind"] == kind)  # noqa: E731
     helm = re.search(r"helm install (\S+) prometheus-community/kube-prometheus-stack -n (\S+)", text)
     if helm is None:
-        errors.append("deploy/README.md: no `helm install ... prometheus-community/kube-prometheus-stack -n ...` step")
+        errors.append("docs/deployment.md: no `helm install ... prometheus-community/kube-prometheus-stack -n ...` step")
     else:
         release, namespace = helm.groups()
         label = first("ServiceMonitor")["metadata"]["labels"].get("release")
         if label != release:
-            errors.append(f"deploy/README.md installs kube-prometheus-stack as {release}, the ServiceMonitor's release "
+            errors.append(f"docs/deployment.md installs kube-prometheus-stack as {release}, the ServiceMonitor's release "
                           f"label is {label}")
         address = f"http://{release}-prometheus.{namespace}.svc:9090"
         for scaled in (d for d in docs if d["kind"] == "ScaledObject"):
             for trigger in scaled["spec"]["triggers"]:
                 if trigger["type"] == "prometheus" and trigger["metadata"]["serverAddress"] != address:
                     errors.append(f"ScaledObject {scaled['metadata']['name']}: serverAddress "
-                                  f"{trigger['metadata']['serverAddress']} is not {address} (deploy/README.md's install)")
+                                  f"{trigger['metadata']['serverAddress']} is not {address} (docs/deployment.md's install)")
     namespace = first("Deployment")["metadata"]["namespace"]
     if f"kubectl create namespace {namespace}" not in text:
-        errors.append(f"deploy/README.md does not create the overlay's namespace {namespace}")
+        errors.append(f"docs/deployment.md does not create the overlay's namespace {namespace}")
     secret = re.search(r"create secret generic (\S+) --from-literal=([\w.-]+)=", text)
     refs = [e["valueFrom"]["secretKeyRef"] for c in first("Deployment")["spec"]["template"]["spec"]["containers"]
             for e in c.get("env", []) if "secretKeyRef" in e.get("valueFrom", {})]
     if secret is None or not any(r["name"] == secret.group(1) and r["key"] == secret.group(2) for r in refs):
-        errors.append(f"deploy/README.md's Secret ({secret.groups() if secret else None}) is not the one the Deployment "
+        errors.append(f"docs/deployment.md's Secret ({secret.groups() if secret else None}) is not the one the Deployment "
                       f"reads ({[(r['name'], r['key']) for r in refs]})")
     for path in sorted(set(re.findall(r"deploy/kustomize/[\w./-]+[\w/]", text))):
         if not os.path.exists(os.path.join(repo, path)):
-            errors.append(f"deploy/README.md names {path}, which does not exist")
+            errors.append(f"docs/deployment.md names {path}, which does not exist")
 
 
 def check(repo):
