@@ -14,7 +14,9 @@ internal sealed partial class ShellBlockRunner(string workingDirectory, IReadOnl
 {
     public async Task<BlockRun> RunAsync(DocBlock block)
     {
-        var start = new ProcessStartInfo("bash")
+        // Its own session (setsid execs bash under the same pid), so that whatever the block leaves running in the
+        // background is ended with it, by its process group, and never outlives the test holding a port.
+        var start = new ProcessStartInfo("setsid")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -22,7 +24,7 @@ internal sealed partial class ShellBlockRunner(string workingDirectory, IReadOnl
             UseShellExecute = false,
             WorkingDirectory = workingDirectory,
         };
-        foreach (var arg in (string[])["-e", "-o", "pipefail", "-c", RewritePorts(block.Code)])
+        foreach (var arg in (string[])["bash", "-e", "-o", "pipefail", "-c", RewritePorts(block.Code)])
         {
             start.ArgumentList.Add(arg);
         }
@@ -54,6 +56,7 @@ internal sealed partial class ShellBlockRunner(string workingDirectory, IReadOnl
             }
         }
 
+        KillGroup(process.Id);
         var output = await ReadAsync(stdout, stderr);
         elapsed.Stop();
 
@@ -74,6 +77,13 @@ internal sealed partial class ShellBlockRunner(string workingDirectory, IReadOnl
         }
 
         return new BlockRun(block, timedOut ? null : process.ExitCode, output[0], output[1], elapsed.Elapsed, failures);
+    }
+
+    /// <summary>Ends what is left of the block's process group (background jobs); nothing when it ended whole.</summary>
+    private static void KillGroup(int leader)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-KILL", "--", "-" + leader.ToString(CultureInfo.InvariantCulture)]) { RedirectStandardError = true })!;
+        kill.WaitForExit();
     }
 
     /// <summary>Both streams; a background child that outlived the block may still hold the pipes, so not waited for long.</summary>

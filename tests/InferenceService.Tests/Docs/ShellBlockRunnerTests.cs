@@ -94,5 +94,20 @@ public sealed class ShellBlockRunnerTests
         Assert.True(run.Elapsed < TimeSpan.FromSeconds(15), run.Elapsed.ToString());
     }
 
+    [Fact]
+    public async Task RunAsync_BlockLeavingABackgroundJob_EndsItWithTheBlock()
+    {
+        var pidFile = Path.Combine(Path.GetTempPath(), "docs-test-" + Guid.NewGuid().ToString("N"));
+
+        var run = await Runner.RunAsync(Block($"sleep 300 &\necho $! > {pidFile}"));
+        var pid = File.ReadAllText(pidFile).Trim();
+        File.Delete(pidFile);
+
+        // Gone, or a zombie waiting for init to reap it: either way no longer running.
+        Assert.True(run.Passed, run.Describe());
+        var stat = $"/proc/{pid}/stat";
+        Assert.True(!File.Exists(stat) || File.ReadAllText(stat).Split(' ')[2] == "Z", $"the background job {pid} outlived its block");
+    }
+
     private static DocBlock Block(string code, params string[] expects) => new("inline.md", 1, code, null, expects);
 }
