@@ -177,6 +177,20 @@ public sealed class DemoPageTests(BrowserFixture browser, DemoServer server) : I
     }
 
     [Fact]
+    public async Task DemoPage_DocsScreenshot_ShowsADrawnOneClassified()
+    {
+        var (page, errors) = await OpenAsync(server.BaseAddress, DocsScreenshots.Viewport);
+
+        await DrawOneAsync(page);
+        await page.Locator("#digit-predictions li").Nth(2).WaitForAsync();
+        await DocsScreenshots.SaveAsync(page, "demo-page.png");
+
+        Assert.Contains("most likely 1", await page.Locator("#digit-status").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Empty(errors);
+        await page.CloseAsync();
+    }
+
+    [Fact]
     public async Task DemoPage_OnTheRealRepository_LoadsAndListsItsModelsWithoutErrors()
     {
         var (page, errors) = await OpenAsync(browser.BaseAddress);
@@ -192,9 +206,11 @@ public sealed class DemoPageTests(BrowserFixture browser, DemoServer server) : I
 
     private Task<(IPage Page, List<string> Errors)> OpenAsync() => OpenAsync(server.BaseAddress);
 
-    private async Task<(IPage Page, List<string> Errors)> OpenAsync(Uri address)
+    private Task<(IPage Page, List<string> Errors)> OpenAsync(Uri address) => OpenAsync(address, new ViewportSize { Width = 1280, Height = 1000 });
+
+    private async Task<(IPage Page, List<string> Errors)> OpenAsync(Uri address, ViewportSize viewport)
     {
-        var page = await browser.Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 1000 } });
+        var page = await browser.Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = viewport });
         var errors = new List<string>();
         page.Console += (_, message) =>
         {

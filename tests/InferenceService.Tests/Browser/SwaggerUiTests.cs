@@ -8,9 +8,11 @@ namespace InferenceService.Tests.Browser;
 [Collection(BrowserCollection.Name)]
 public sealed class SwaggerUiTests(BrowserFixture fixture)
 {
-    private async Task<(IPage Page, List<string> Errors)> OpenAsync(string path)
+    private Task<(IPage Page, List<string> Errors)> OpenAsync(string path) => OpenAsync(path, new ViewportSize { Width = 1400, Height = 1000 });
+
+    private async Task<(IPage Page, List<string> Errors)> OpenAsync(string path, ViewportSize viewport)
     {
-        var page = await fixture.Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
+        var page = await fixture.Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = viewport });
         var errors = new List<string>();
         page.Console += (_, message) =>
         {
@@ -38,6 +40,19 @@ public sealed class SwaggerUiTests(BrowserFixture fixture)
 
         Assert.Equal(operations, listed);
         Assert.True(operations >= 12, $"only {operations} operations in the document");
+        Assert.Empty(errors);
+        await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task SwaggerUi_DocsScreenshot_ShowsTheOperationsByArea()
+    {
+        var (page, errors) = await OpenAsync("/swagger/index.html", DocsScreenshots.Viewport);
+
+        await page.Locator(".opblock").First.WaitForAsync();
+        await DocsScreenshots.SaveAsync(page, "swagger-ui.png");
+
+        Assert.StartsWith("InferenceService", await page.Locator(".info .title").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Empty(errors);
         await page.CloseAsync();
     }
