@@ -28,7 +28,8 @@ public sealed class DocsExamplesTests(ITestOutputHelper output)
         var started = Stopwatch.StartNew();
         using var service = await ServiceProcess.StartAsync(
             RepoPaths.Models,
-            $"--urls=http://127.0.0.1:{httpPort}", $"--Grpc:Url=http://127.0.0.1:{grpcPort}", "--Logging:LogLevel:Default=Information", "--Admin:ApiKey=" + adminKey);
+            $"--urls=http://127.0.0.1:{httpPort}", $"--Grpc:Url=http://127.0.0.1:{grpcPort}", "--Logging:LogLevel:Default=Information", "--Admin:ApiKey=" + adminKey,
+            "--contentRoot=" + Path.Combine(RepoPaths.Root, "src", "InferenceService")); // wwwroot (the demo page) lives there, not next to the tests' copy of the dll
         output.WriteLine(Invariant($"service ready in {started.Elapsed.TotalSeconds:0.0} s on 127.0.0.1:{httpPort} (REST, the docs' 8000) and :{grpcPort} (gRPC, the docs' 8001)"));
         var runner = new ShellBlockRunner(RepoPaths.Root, new Dictionary<string, string> { ["ADMIN_KEY"] = adminKey }, httpPort, grpcPort, BlockTimeout);
 
