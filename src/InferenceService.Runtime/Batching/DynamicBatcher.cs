@@ -207,7 +207,11 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
             throw BatcherErrors.QueueFull(_model.Name, _model.QueueCapacity);
         }
 
-        var item = new QueuedRequest(request, shape, level, start) { Caller = Activity.Current?.Context ?? default };
+        var item = new QueuedRequest(request, shape, level, start)
+        {
+            Caller = Activity.Current?.Context ?? default,
+            Deadline = timeout is { } t ? start + (long)Math.Ceiling(t.TotalSeconds * _timeProvider.TimestampFrequency) : long.MaxValue,
+        };
         if (timeout is { } limit)
         {
             // Created disarmed and attached before arming, so that it can always be stopped when the request leaves.
@@ -341,6 +345,36 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
         }
     }
 
+    /// <summary>
+    /// Triton's timeout_action REJECT, applied as soon as it is certain rather than when the timer fires: a member whose
+    /// deadline falls before a batch started now would end (the planned batch time) is answered 504 at once instead of
+    /// taking a batch slot it cannot use, so every request answered 200 finished within its timeout. Members that left
+    /// since Peek (timer, cancellation) are unlinked too. True when any member left, so the caller peeks again.
+    /// </summary>
+    private bool RefuseUnmeetable(BatchCandidate candidate, long now)
+    {
+        var batchTicks = _drain.BatchTicks();
+        var changed = false;
+        foreach (var member in candidate.Members)
+        {
+            if (!member.IsQueued)
+            {
+                _pending.Remove(member);
+                changed = true;
+            }
+            else if (batchTicks is { } ticks && member.Deadline - now < ticks && member.TryLeaveQueue())
+            {
+                _pending.Remove(member);
+                Interlocked.Decrement(ref _queued);
+                var timeout = TimeSpan.FromSeconds((member.Deadline - member.EnqueuedAt) / (double)_timeProvider.TimestampFrequency);
+                Fail(member, BatcherErrors.DeadlineUnmeetable(_model.Name, timeout, _timeProvider.GetElapsedTime(member.EnqueuedAt, now), TimeSpan.FromSeconds(ticks / (double)_timeProvider.TimestampFrequency)));
+                changed = true;
+            }
+        }
+
+        return changed;
+    }
+
     /// <summary>Dispatches batches while an instance is free and one is due; returns how long to sleep before the next is due.</summary>
     private TimeSpan? DispatchReady()
     {
@@ -355,6 +389,12 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
             }
 
             var now = _timeProvider.GetTimestamp();
+            if (RefuseUnmeetable(candidate, now))
+            {
+                // Some members left; the batch is formed again from what is still queued.
+                continue;
+            }
+
             var decision = _policy.Decide(candidate, now);
             if (decision.Take == 0)
             {
