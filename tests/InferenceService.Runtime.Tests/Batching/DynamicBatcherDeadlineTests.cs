@@ -77,6 +77,36 @@ public sealed class DynamicBatcherDeadlineTests
     }
 
     [Fact]
+    public async Task Dispatch_NoMemberCouldMakeIt_BatchRunsAsTritonRunsIt()
+    {
+        var time = new FakeTimeProvider();
+        using var executor = new FakeTextExecutor();
+        executor.Hold();
+        await using var batcher = TextModel.Batcher(executor, time, new DynamicBatchingConfig(), maxBatchSize: 2);
+        var ends = new List<DateTimeOffset>();
+        var first = batcher.InferAsync(TextModel.Request(1, 4), default);
+        await RunBatchAsync(executor, time, 1, ends);
+        await first.WaitAsync(Bound);
+        var blocker = batcher.InferAsync(TextModel.Request(2, 4), default);
+        await executor.WaitForCallsAsync(2);
+        var requests = new[] { TextModel.Request(10, 4, timeout: TimeSpan.FromMilliseconds(150)), TextModel.Request(11, 4, timeout: TimeSpan.FromMilliseconds(180)) };
+        var answers = requests.Select(r => batcher.InferAsync(r, default)).ToList();
+
+        // t = 200: 50 and 80 ms left, both under a 100 ms batch. Refusing every member would refuse for ever on an
+        // estimate no batch could then correct, so they run (their timers stopped once taken, as in Triton).
+        await RunBatchAsync(executor, time, 2, ends);
+        await RunBatchAsync(executor, time, 3, ends);
+
+        await blocker.WaitAsync(Bound);
+        for (var i = 0; i < requests.Length; i++)
+        {
+            TensorAssert.Equal(TextModel.Unbatched(requests[i]), await answers[i].WaitAsync(Bound));
+        }
+
+        Assert.Equal([10, 11], executor.Calls[2].Ids.Select(TextModel.MarkerOf).Distinct());
+    }
+
+    [Fact]
     public void Estimate_SpreadOfBatchTimes_PlansMeanPlusTwoDeviations()
     {
         var time = new FakeTimeProvider();
