@@ -348,17 +348,14 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
     /// <summary>
     /// Triton's timeout_action REJECT, applied as soon as it is certain rather than when the timer fires: a member whose
     /// deadline falls before a batch started now would end (the planned batch time) is answered 504 at once instead of
-    /// taking a batch place it cannot use, so every request answered 200 finished within its timeout. When no member
-    /// could make it (a batch takes longer than the timeouts allow), none is refused here: the batch runs as Triton
-    /// runs it, so the model keeps serving and the batch time keeps being measured (refusing all would refuse forever
-    /// on a stale estimate). Members that left since Peek (timer, cancellation) are unlinked too. True when any member
-    /// left, so the caller forms the batch again.
+    /// taking a batch place it cannot use, so every request answered 200 finished within its timeout. Only a member
+    /// that waited too long is refused, never one whose whole timeout is shorter than a batch: that one runs as Triton
+    /// runs it, so a slow spell cannot refuse for ever on an estimate that no batch then corrects. Members that left
+    /// since Peek (timer, cancellation) are unlinked too. True when any member left, so the caller forms the batch again.
     /// </summary>
     private bool RefuseUnmeetable(BatchCandidate candidate, long now)
     {
         var changed = false;
-        var queued = 0;
-        var late = 0;
         var batchTicks = _drain.BatchTicks();
         foreach (var member in candidate.Members)
         {
@@ -367,31 +364,18 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
                 _pending.Remove(member);
                 changed = true;
             }
-            else
-            {
-                queued++;
-                late += batchTicks is { } ticks && member.Deadline - now < ticks ? 1 : 0;
-            }
-        }
-
-        if (late == 0 || late == queued)
-        {
-            return changed;
-        }
-
-        foreach (var member in candidate.Members)
-        {
-            if (member.Deadline - now < batchTicks!.Value && member.TryLeaveQueue())
+            else if (batchTicks is { } ticks && member.Deadline - now < ticks && member.Deadline - member.EnqueuedAt >= ticks && member.TryLeaveQueue())
             {
                 _pending.Remove(member);
                 Interlocked.Decrement(ref _queued);
                 var timeout = TimeSpan.FromSeconds((member.Deadline - member.EnqueuedAt) / (double)_timeProvider.TimestampFrequency);
-                var batch = TimeSpan.FromSeconds(batchTicks.Value / (double)_timeProvider.TimestampFrequency);
+                var batch = TimeSpan.FromSeconds(ticks / (double)_timeProvider.TimestampFrequency);
                 Fail(member, BatcherErrors.DeadlineUnmeetable(_model.Name, timeout, _timeProvider.GetElapsedTime(member.EnqueuedAt, now), batch));
+                changed = true;
             }
         }
 
-        return true;
+        return changed;
     }
 
     /// <summary>Dispatches batches while an instance is free and one is due; returns how long to sleep before the next is due.</summary>

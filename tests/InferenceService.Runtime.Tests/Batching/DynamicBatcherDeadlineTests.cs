@@ -77,25 +77,28 @@ public sealed class DynamicBatcherDeadlineTests
     }
 
     [Fact]
-    public async Task Dispatch_NoMemberCouldMakeIt_BatchRunsAsTritonRunsIt()
+    public async Task Dispatch_TimeoutShorterThanABatch_RunsAsTritonRunsIt()
     {
         var time = new FakeTimeProvider();
         using var executor = new FakeTextExecutor();
         executor.Hold();
-        await using var batcher = TextModel.Batcher(executor, time, new DynamicBatchingConfig(), maxBatchSize: 2);
+        await using var batcher = TextModel.Batcher(executor, time, new DynamicBatchingConfig(), maxBatchSize: 1);
         var ends = new List<DateTimeOffset>();
         var first = batcher.InferAsync(TextModel.Request(1, 4), default);
         await RunBatchAsync(executor, time, 1, ends);
         await first.WaitAsync(Bound);
         var blocker = batcher.InferAsync(TextModel.Request(2, 4), default);
         await executor.WaitForCallsAsync(2);
-        var requests = new[] { TextModel.Request(10, 4, timeout: TimeSpan.FromMilliseconds(150)), TextModel.Request(11, 4, timeout: TimeSpan.FromMilliseconds(180)) };
+        var requests = new[] { TextModel.Request(10, 4, timeout: TimeSpan.FromMilliseconds(80)), TextModel.Request(11, 4, timeout: TimeSpan.FromMilliseconds(400)) };
         var answers = requests.Select(r => batcher.InferAsync(r, default)).ToList();
 
-        // t = 200: 50 and 80 ms left, both under a 100 ms batch. Refusing every member would refuse for ever on an
-        // estimate no batch could then correct, so they run (their timers stopped once taken, as in Triton).
-        await RunBatchAsync(executor, time, 2, ends);
+        // The blocker ends at t = 150 (a batch is now planned at about 105 ms). 10 has 30 ms left of 80: it could never
+        // have made a batch, so it is not refused early (refusing it, and everything like it, would leave no batch to
+        // correct the estimate): it runs as in Triton, its timer stopped once taken. 11 runs next and ends by its deadline.
+        time.Advance(TimeSpan.FromMilliseconds(50));
+        executor.Release();
         await RunBatchAsync(executor, time, 3, ends);
+        await RunBatchAsync(executor, time, 4, ends);
 
         await blocker.WaitAsync(Bound);
         for (var i = 0; i < requests.Length; i++)
@@ -103,7 +106,32 @@ public sealed class DynamicBatcherDeadlineTests
             TensorAssert.Equal(TextModel.Unbatched(requests[i]), await answers[i].WaitAsync(Bound));
         }
 
-        Assert.Equal([10, 11], executor.Calls[2].Ids.Select(TextModel.MarkerOf).Distinct());
+        Assert.Equal([2, 10, 11], executor.Calls.Skip(1).Select(c => TextModel.MarkerOf(c.Ids[0])));
+    }
+
+    [Fact]
+    public async Task Dispatch_BatchOfOne_WaitedTooLong_Refused()
+    {
+        var time = new FakeTimeProvider();
+        using var executor = new FakeTextExecutor();
+        executor.Hold();
+        await using var batcher = TextModel.Batcher(executor, time, new DynamicBatchingConfig(), maxBatchSize: 1);
+        var ends = new List<DateTimeOffset>();
+        var first = batcher.InferAsync(TextModel.Request(1, 4), default);
+        await RunBatchAsync(executor, time, 1, ends);
+        await first.WaitAsync(Bound);
+        var blocker = batcher.InferAsync(TextModel.Request(2, 4), default);
+        await executor.WaitForCallsAsync(2);
+        var late = batcher.InferAsync(TextModel.Request(10, 4, timeout: TimeSpan.FromMilliseconds(150)), default);
+
+        // t = 200: 50 ms left of 150, alone in the queue: refused now, not run to end 50 ms after its deadline.
+        await RunBatchAsync(executor, time, 2, ends);
+
+        var error = await Assert.ThrowsAsync<InferenceException>(() => late.WaitAsync(Bound));
+        Assert.Equal(InferenceErrorKind.Timeout, error.Kind);
+        Assert.Contains("waited 100 ms in the queue", error.Message, StringComparison.Ordinal);
+        await blocker.WaitAsync(Bound);
+        Assert.Equal(2, executor.Calls.Count);
     }
 
     [Fact]
