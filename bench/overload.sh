@@ -30,11 +30,12 @@ dotnet "$BENCH_DLL" variant --models "$ROOT/models" --model resnet18 --name resn
 dotnet "$BENCH_DLL" variant --models "$ROOT/models" --model minilm --name minilm --out "$RUN/repo" \
   --set-json '{"dynamic_batching": {"max_queue_size": 2048, "default_timeout_microseconds": 1000000, "length_buckets": [16, 32, 64, 128, 256]}}'
 start_service overload "$RUN/repo"
+SERVICE_PID="${PIDS[-1]}"
 
 # point NAME MODEL CONNECTIONS SECONDS BODY TYPE [--raw-binary]
 point() {
   dotnet "$BENCH_DLL" overload --base "$BASE" --model "$2" --connections "$3" --seconds "$4" --body "$5" --content-type "$6" ${7:-} \
-    --out "$RUN/points/$1.json"
+    --service-pid "$SERVICE_PID" --out "$RUN/points/$1.json"
 }
 
 echo "== ResNet18, raw binary"
@@ -57,8 +58,8 @@ points, before, after, seconds = sys.argv[1:]
 def load(name): return json.load(open(os.path.join(points, name + ".json")))
 def ms(v): return "—" if v is None else f"{v:.1f}"
 print(f"\nOverload, {seconds} s per point; load average before {before}, after {after}\n")
-print("| model | connections | 200/s | 200 p50 / p99 ms | 503 count | 503 p50 / p99 ms | other | 200/s ÷ baseline | in the model: request / queue mean ms |")
-print("|---|---|---|---|---|---|---|---|---|")
+print("| model | connections | 200/s | 200 p50 / p99 ms | 503 count | 503 p50 / p99 ms | 503 upload p50 / p99 ms | other | 200/s ÷ baseline | in the model: request / queue mean ms | CPU s/s service / generator |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
 for model in ("resnet18", "minilm"):
     base = load(f"{model}-baseline")
     for kind in ("baseline", "overload", "continue", "storm"):
@@ -68,5 +69,5 @@ for model in ("resnet18", "minilm"):
         a, r = p["admitted"], p["refused"]
         ratio = a["per_second"] / base["admitted"]["per_second"] if base["admitted"]["per_second"] else float("nan")
         label = f"{p['connections']}" + {"storm": " (ignoring Retry-After)", "continue": " (Expect: 100-continue)"}.get(kind, "")
-        print(f"| {model} | {label} | {a['per_second']:.1f} | {ms(a['p50_ms'])} / {ms(a['p99_ms'])} | {r['count']} | {ms(r['p50_ms'])} / {ms(r['p99_ms'])} | {p['other']} | {ratio:.2f} | {p['server']['success_mean_ms']:.1f} / {p['server']['queue_mean_ms']:.1f} |")
+        print(f"| {model} | {label} | {a['per_second']:.1f} | {ms(a['p50_ms'])} / {ms(a['p99_ms'])} | {r['count']} | {ms(r['p50_ms'])} / {ms(r['p99_ms'])} | {ms(p['refused_upload']['p50_ms'])} / {ms(p['refused_upload']['p99_ms'])} | {p['other']} | {ratio:.2f} | {p['server']['success_mean_ms']:.1f} / {p['server']['queue_mean_ms']:.1f} | {p['cpu']['service'] / p['seconds']:.2f} / {p['cpu']['generator'] / p['seconds']:.2f} |")
 PY

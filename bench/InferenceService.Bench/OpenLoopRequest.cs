@@ -7,9 +7,13 @@ internal sealed class OpenLoopRequest(Uri url, byte[] body, string contentType, 
 {
     public Uri Url => url;
 
-    public HttpRequestMessage Create()
+    public HttpRequestMessage Create() => Create(new ByteArrayContent(body));
+
+    /// <summary>The same request, with a body that notes when HttpClient has finished writing it to the connection.</summary>
+    public HttpRequestMessage CreateTimed(out TimedContent timed) => Create(timed = new TimedContent(body));
+
+    private HttpRequestMessage Create(HttpContent content)
     {
-        var content = new ByteArrayContent(body);
         content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
         var message = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
         if (rawBinary)

@@ -26,6 +26,10 @@ internal static class BatcherErrors
     public static InferenceException TimedOut(string model, TimeSpan timeout) =>
         new(InferenceErrorKind.Timeout, $"model '{model}': the request timed out after {timeout.TotalMilliseconds} ms in the queue before a batch could take it.");
 
+    /// <summary>The queue timeout answered early: the batch the request would join now would end after its deadline.</summary>
+    public static InferenceException DeadlineUnmeetable(string model, TimeSpan timeout, TimeSpan waited, TimeSpan batch) =>
+        new(InferenceErrorKind.Timeout, $"model '{model}': the request waited {waited.TotalMilliseconds:F0} ms in the queue; a batch takes about {batch.TotalMilliseconds:F0} ms, so it could not finish within the request's timeout of {timeout.TotalMilliseconds:F0} ms; refused before running it.");
+
     /// <summary>
     /// A request that still failed when run without its batch-mates. When some of them were answered, the failure is
     /// this request's own (its data), so it never counts against the model's circuit breaker.

@@ -207,7 +207,11 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
             throw BatcherErrors.QueueFull(_model.Name, _model.QueueCapacity);
         }
 
-        var item = new QueuedRequest(request, shape, level, start) { Caller = Activity.Current?.Context ?? default };
+        var item = new QueuedRequest(request, shape, level, start)
+        {
+            Caller = Activity.Current?.Context ?? default,
+            Deadline = timeout is { } t ? start + (long)Math.Ceiling(t.TotalSeconds * _timeProvider.TimestampFrequency) : long.MaxValue,
+        };
         if (timeout is { } limit)
         {
             // Created disarmed and attached before arming, so that it can always be stopped when the request leaves.
@@ -341,6 +345,39 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
         }
     }
 
+    /// <summary>
+    /// Triton's timeout_action REJECT, applied as soon as it is certain rather than when the timer fires: a member whose
+    /// deadline falls before a batch started now would end (the planned batch time) is answered 504 at once instead of
+    /// taking a batch place it cannot use, so every request answered 200 finished within its timeout. Only a member
+    /// that waited too long is refused, never one whose whole timeout is shorter than a batch: that one runs as Triton
+    /// runs it, so a slow spell cannot refuse for ever on an estimate that no batch then corrects. Members that left
+    /// since Peek (timer, cancellation) are unlinked too. True when any member left, so the caller forms the batch again.
+    /// </summary>
+    private bool RefuseUnmeetable(BatchCandidate candidate, long now)
+    {
+        var changed = false;
+        var batchTicks = _drain.BatchTicks();
+        foreach (var member in candidate.Members)
+        {
+            if (!member.IsQueued)
+            {
+                _pending.Remove(member);
+                changed = true;
+            }
+            else if (batchTicks is { } ticks && member.Deadline - now < ticks && member.Deadline - member.EnqueuedAt >= ticks && member.TryLeaveQueue())
+            {
+                _pending.Remove(member);
+                Interlocked.Decrement(ref _queued);
+                var timeout = TimeSpan.FromSeconds((member.Deadline - member.EnqueuedAt) / (double)_timeProvider.TimestampFrequency);
+                var batch = TimeSpan.FromSeconds(ticks / (double)_timeProvider.TimestampFrequency);
+                Fail(member, BatcherErrors.DeadlineUnmeetable(_model.Name, timeout, _timeProvider.GetElapsedTime(member.EnqueuedAt, now), batch));
+                changed = true;
+            }
+        }
+
+        return changed;
+    }
+
     /// <summary>Dispatches batches while an instance is free and one is due; returns how long to sleep before the next is due.</summary>
     private TimeSpan? DispatchReady()
     {
@@ -355,6 +392,12 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
             }
 
             var now = _timeProvider.GetTimestamp();
+            if (RefuseUnmeetable(candidate, now))
+            {
+                // Some members left; the batch is formed again from what is still queued.
+                continue;
+            }
+
             var decision = _policy.Decide(candidate, now);
             if (decision.Take == 0)
             {

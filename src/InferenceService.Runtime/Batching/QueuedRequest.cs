@@ -31,6 +31,9 @@ internal sealed class QueuedRequest(InferenceRequest request, RequestShape shape
     /// <summary><see cref="TimeProvider.GetTimestamp"/> at admission; the batch delay is measured from the oldest.</summary>
     public long EnqueuedAt { get; } = enqueuedAt;
 
+    /// <summary>Timestamp by which the request must be answered (<see cref="EnqueuedAt"/> + its queue timeout); <see cref="long.MaxValue"/> without a timeout.</summary>
+    public long Deadline { get; init; } = long.MaxValue;
+
     /// <summary>Timestamp at which the loop put the request in a batch (before the batch starts, so no race).</summary>
     public long LeftQueueAt { get; set; }
 
