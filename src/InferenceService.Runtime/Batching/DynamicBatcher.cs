@@ -15,6 +15,9 @@ namespace InferenceService.Runtime.Batching;
 /// the batch around the oldest highest-priority request once it is full, reaches a preferred size, or its oldest member
 /// has waited max_queue_delay. Up to <see cref="IBatchExecutor.InstanceCount"/> batches run at once.
 /// Timeouts and cancellations answer the caller at once from their own timer or token callback; the loop only unlinks them.
+/// When the loop would dispatch a lone request at once anyway (no delay, no latency target: the work-conserving default),
+/// nothing is queued and an instance is free, the caller runs it itself as a batch of one (<see cref="TryRunInline"/>):
+/// no hand-off to the loop, no task started, which for a model of a few microseconds is most of the request's cost.
 /// An <see cref="IDispatchPolicy"/> decides when each batch goes and how big it is: <see cref="QueueDelayPolicy"/>, or
 /// with dynamic_batching.latency_target_ms a <see cref="LatencyTargetPolicy"/> over a <see cref="LatencyTuner"/>.
 /// </summary>
@@ -38,6 +41,7 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
     private readonly int _instanceCount;
     private readonly LatencyTuner? _tuner;
     private readonly IDispatchPolicy _policy;
+    private readonly bool _inline;
     private readonly Task _loop;
 
     // Admitted requests that have not left the queue yet (checked against max_queue_size).
@@ -51,7 +55,7 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
     private int _disposed;
     private int _drainExpired;
 
-    // Requests read from the channel and batches dispatched; the loop alone writes them.
+    // Requests taken (read from the channel, or run inline) and batches dispatched (by the loop or inline), for the test hook.
     private long _received;
     private long _dispatched;
 
@@ -68,6 +72,10 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
         _drain = new QueueDrainEstimate(timeProvider);
         _runner = new BatchRunner(model, executor, timeProvider, _statistics, logger, _tuner, metrics, _drain, inputBuffers);
         _pending = new PendingQueue(model.PriorityLevels);
+
+        // Only where the policy would send a lone request the moment an instance is free: a delay or a latency target
+        // holds it back to batch, and that choice stays the loop's.
+        _inline = _tuner is null && model.MaxQueueDelayTicks == 0;
 
         // Admission is counted in `_queued` against the same bound, so the channel refuses a write only after shutdown or while
         // it briefly holds requests that already left by timeout or cancellation (answered as queue full).
@@ -109,7 +117,16 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
 
         try
         {
-            return Admit(request, start, cancellationToken).Answer;
+            var shape = _model.Describe(request);
+            var level = _model.ResolveLevel(request.Priority);
+            var timeout = _model.ResolveTimeout(request.Timeout);
+            if (Volatile.Read(ref _disposed) != 0)
+            {
+                throw BatcherErrors.Unloading(_model.Name);
+            }
+
+            return (_inline ? TryRunInline(request, shape, level, start, cancellationToken) : null)
+                ?? Admit(request, shape, level, timeout, start, cancellationToken).Answer;
         }
         catch (InferenceException ex)
         {
@@ -191,16 +208,88 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
         _shutdown.Dispose();
     }
 
-    private QueuedRequest Admit(InferenceRequest request, long start, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the request on the caller's thread as a batch of one when nothing is queued (so it overtakes no one) and an
+    /// instance is free; null otherwise, and the request queues. The batch is counted as running, so the loop leaves
+    /// the instance alone, admission sees it as running and disposal waits for it; statistics, spans and failures go
+    /// through the same <see cref="BatchRunner"/> as a dispatched batch. Its queue time is admission to the claim.
+    /// Its queue timeout no longer applies (it never waits); a cancellation answers at once as for a running batch.
+    /// </summary>
+    private Task<IReadOnlyList<Tensor>>? TryRunInline(InferenceRequest request, RequestShape shape, int level, long start, CancellationToken cancellationToken)
     {
-        var shape = _model.Describe(request);
-        var level = _model.ResolveLevel(request.Priority);
-        var timeout = _model.ResolveTimeout(request.Timeout);
+        if (Volatile.Read(ref _queued) != 0 || !TryClaimInstance())
+        {
+            return null;
+        }
+
+        // Claimed before checking: disposal sets the flag before it reads `_running`, so either it waits for this run or this sees the flag.
         if (Volatile.Read(ref _disposed) != 0)
         {
+            ReleaseInstance();
             throw BatcherErrors.Unloading(_model.Name);
         }
 
+        var item = new QueuedRequest(request, shape, level, start) { Caller = Activity.Current?.Context ?? default };
+        item.TryLeaveQueue();
+        item.LeftQueueAt = _timeProvider.GetTimestamp();
+        if (cancellationToken.CanBeCanceled)
+        {
+            item.AttachCancellation(cancellationToken.Register(() => Cancel(item, cancellationToken)));
+        }
+
+        Interlocked.Increment(ref _runningRequests);
+        Interlocked.Increment(ref _received);
+        Interlocked.Increment(ref _dispatched);
+        _ = RunInlineAsync(item);
+        return item.Answer;
+    }
+
+    private async Task RunInlineAsync(QueuedRequest item)
+    {
+        try
+        {
+            await _runner.RunAsync([item], _shutdown.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _runningRequests);
+            ReleaseInstance();
+        }
+    }
+
+    /// <summary>Takes an instance for an inline run, if one is free.</summary>
+    private bool TryClaimInstance()
+    {
+        var running = Volatile.Read(ref _running);
+        while (running < _instanceCount)
+        {
+            var seen = Interlocked.CompareExchange(ref _running, running + 1, running);
+            if (seen == running)
+            {
+                return true;
+            }
+
+            running = seen;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Gives back an inline run's instance. The loop needs waking only when something queued meanwhile (it found no free
+    /// instance and sleeps) or when disposal waits for running batches: a request queued after this read wakes it itself.
+    /// </summary>
+    private void ReleaseInstance()
+    {
+        Interlocked.Decrement(ref _running);
+        if (Volatile.Read(ref _queued) != 0 || Volatile.Read(ref _disposed) != 0)
+        {
+            _wake.Set();
+        }
+    }
+
+    private QueuedRequest Admit(InferenceRequest request, RequestShape shape, int level, TimeSpan? timeout, long start, CancellationToken cancellationToken)
+    {
         if (Interlocked.Increment(ref _queued) > _model.QueueCapacity)
         {
             Interlocked.Decrement(ref _queued);
@@ -302,7 +391,7 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
 
                 while (_channel.Reader.TryRead(out var item))
                 {
-                    _received++;
+                    Interlocked.Increment(ref _received);
                     _policy.Arrived(item);
                     if (item.IsQueued)
                     {
@@ -322,7 +411,7 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
 
                 var sleep = DispatchReady();
                 _delayTimer.Change(sleep ?? Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-                LoopIdle?.Invoke(_received, _dispatched, Volatile.Read(ref _running));
+                LoopIdle?.Invoke(Interlocked.Read(ref _received), Interlocked.Read(ref _dispatched), Volatile.Read(ref _running));
                 await _wake.WaitAsync().ConfigureAwait(false);
             }
         }
@@ -423,7 +512,7 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
             {
                 Interlocked.Increment(ref _running);
                 Interlocked.Add(ref _runningRequests, batch.Count);
-                _dispatched++;
+                Interlocked.Increment(ref _dispatched);
                 _ = Task.Run(async () =>
                 {
                     try

@@ -54,7 +54,7 @@ public sealed class Recommender : ITaskPipeline
 
         var scores = await ScoresAsync(gateway, ticket, UserScores, userId, 0, cancellationToken).ConfigureAwait(false);
         using var rank = InferenceTelemetry.StartStage(InferenceTelemetry.PostprocessSpan, model.Name);
-        return new Recommendation(VectorMath.TopK(scores, k, i => !exclude.Contains(i)), ColdStart: false);
+        return new Recommendation(VectorMath.TopK(scores, k, exclude.Count == 0 ? null : i => !exclude.Contains(i)), ColdStart: false);
     }
 
     /// <summary>The <paramref name="k"/> items most similar (cosine) to <paramref name="itemId"/>, the item itself left out.</summary>

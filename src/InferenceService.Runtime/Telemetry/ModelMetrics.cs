@@ -12,7 +12,10 @@ public sealed class ModelMetrics(InferenceMeters meters, string model, long vers
     /// <summary>Written on batch spans.</summary>
     public string ExecutionProvider => executionProvider;
 
-    private TagList Tags => InferenceMeters.Tags(model, version);
+    // The version boxed once, not on each of a request's eight measurements.
+    private readonly object _version = version;
+
+    private TagList Tags => new() { { InferenceTelemetry.ModelTag, model }, { InferenceTelemetry.VersionTag, _version } };
 
     internal void Success(double seconds)
     {

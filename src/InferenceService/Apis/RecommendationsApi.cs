@@ -13,6 +13,9 @@ public static class RecommendationsApi
     public const string UserOperation = "RecommendationsForUser";
     public const string SimilarOperation = "RecommendationsSimilarItems";
 
+    // Read only: shared by every request that excludes nothing.
+    private static readonly HashSet<int> NoneExcluded = [];
+
     public static IEndpointRouteBuilder MapRecommendationsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/recommendations").WithTags("Recommendations");
@@ -59,6 +62,11 @@ public static class RecommendationsApi
 
     private static HashSet<int> Excluded(string[]? exclude, int numItems, int maxExcluded)
     {
+        if (exclude is null or [])
+        {
+            return NoneExcluded;
+        }
+
         var excluded = new HashSet<int>();
         foreach (var token in (exclude ?? []).SelectMany(e => e.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
         {

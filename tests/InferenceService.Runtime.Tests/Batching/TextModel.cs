@@ -27,7 +27,7 @@ internal static class TextModel
         DynamicBatching = batching,
     };
 
-    public static DynamicBatcher Batcher(FakeTextExecutor executor, TimeProvider time, DynamicBatchingConfig batching, int maxBatchSize = 8) =>
+    public static DynamicBatcher Batcher(IBatchExecutor executor, TimeProvider time, DynamicBatchingConfig batching, int maxBatchSize = 8) =>
         (DynamicBatcher)ModelRunnerFactory.Create("text", Config(batching, maxBatchSize), executor, time, NullLoggerFactory.Instance);
 
     /// <summary>Ids are marker * 1000 + position, so a run's inputs show which requests it held.</summary>

@@ -66,4 +66,27 @@ public sealed class VectorMathTests
 
         Assert.Equal([3, 2], top.Select(s => s.Index));
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(10)]
+    [InlineData(VectorMath.SmallK)]
+    [InlineData(VectorMath.SmallK + 1)]
+    [InlineData(900)]
+    public void TopK_RandomScoresWithTiesNaNAndExclusions_MatchesAFullSort(int k)
+    {
+        var random = new Random(17);
+        for (var round = 0; round < 20; round++)
+        {
+            // Few distinct values, so ties are common; some NaN; every third index excluded.
+            var scores = Enumerable.Range(0, 800).Select(_ => random.Next(10) == 0 ? float.NaN : random.Next(50) / 7f).ToArray();
+            var expected = scores.Select((s, i) => new ScoredItem(i, s))
+                .Where(s => !float.IsNaN(s.Score) && s.Index % 3 != 0)
+                .OrderByDescending(s => s.Score).ThenBy(s => s.Index).Take(k).ToList();
+
+            var top = VectorMath.TopK(scores, k, i => i % 3 != 0);
+
+            Assert.Equal(expected, top);
+        }
+    }
 }
