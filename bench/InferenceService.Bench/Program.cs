@@ -14,6 +14,7 @@ return args.FirstOrDefault() switch
     "latency-report" => LatencyReport.Write(BenchArgs.Parse(args[1..])),
     "report" => Report.Write(BenchArgs.Parse(args[1..])),
     "tax" => await ComputeTax.RunAsync(BenchArgs.Parse(args[1..])),
+    "lone" => await LoneClient.RunAsync(BenchArgs.Parse(args[1..])),
     "timers" => await TimerLateness.RunAsync(BenchArgs.Parse(args[1..])),
     "micro" => MicroBenchmarks.Run(args[1..]),
     "floats" => FloatFormatCheck.Run(BenchArgs.Parse(args[1..])),
@@ -38,6 +39,7 @@ static int Usage()
                    [--model SERVED_NAME] [--count N] --out FILE
                InferenceService.Bench latency-report --run DIR --out DIR [--target-ms MS] [--readme FILE]
                InferenceService.Bench tax --base URL --models DIR [--rounds N] [--seconds S] [--out FILE]
+               InferenceService.Bench lone --base URL --models DIR [--rounds N] [--seconds S] [--out FILE]
                InferenceService.Bench timers [--delay-us US] [--rounds N] [--out FILE]
                InferenceService.Bench micro [--quick] [BenchmarkDotNet args]
                InferenceService.Bench floats [--from HEX] [--to HEX] [--threads N]
