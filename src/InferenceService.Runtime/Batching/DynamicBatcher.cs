@@ -15,6 +15,9 @@ namespace InferenceService.Runtime.Batching;
 /// the batch around the oldest highest-priority request once it is full, reaches a preferred size, or its oldest member
 /// has waited max_queue_delay. Up to <see cref="IBatchExecutor.InstanceCount"/> batches run at once.
 /// Timeouts and cancellations answer the caller at once from their own timer or token callback; the loop only unlinks them.
+/// A batch that waits for max_queue_delay (or a latency target's plan) is dispatched by the delay timer's own callback,
+/// and every batch starts on the thread that dispatches it, so a timed batch reaches the executor with no thread hop
+/// after the timer fires (a bare timer's lateness, nothing added).
 /// An <see cref="IDispatchPolicy"/> decides when each batch goes and how big it is: <see cref="QueueDelayPolicy"/>, or
 /// with dynamic_batching.latency_target_ms a <see cref="LatencyTargetPolicy"/> over a <see cref="LatencyTuner"/>.
 /// </summary>
@@ -34,6 +37,9 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
     private readonly AsyncSignal _wake = new();
     private readonly PendingQueue _pending;
     private readonly ITimer _delayTimer;
+
+    // Held by whoever dispatches: the loop's pass, or the delay timer's callback. Nothing inside it waits.
+    private readonly Lock _dispatchLock = new();
     private readonly CancellationTokenSource _shutdown = new();
     private readonly int _instanceCount;
     private readonly LatencyTuner? _tuner;
@@ -51,7 +57,7 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
     private int _disposed;
     private int _drainExpired;
 
-    // Requests read from the channel and batches dispatched; the loop alone writes them.
+    // Requests read from the channel and batches dispatched; written under _dispatchLock only.
     private long _received;
     private long _dispatched;
 
@@ -77,7 +83,7 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
             SingleWriter = false,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        _delayTimer = timeProvider.CreateTimer(static state => ((AsyncSignal)state!).Set(), _wake, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _delayTimer = timeProvider.CreateTimer(static state => ((DynamicBatcher)state!).DelayOver(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
 
         // With a latency target the loop waits for calibration (bounded, see Calibration) before its first batch; requests queue meanwhile.
         Calibrated = _tuner is null ? Task.CompletedTask : Task.Run(() => _tuner.CalibrateAsync(executor, () => Volatile.Read(ref _disposed) != 0, _shutdown.Token));
@@ -296,29 +302,32 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
                     await gate().ConfigureAwait(false);
                 }
 
-                while (_channel.Reader.TryRead(out var item))
+                lock (_dispatchLock)
                 {
-                    _received++;
-                    _policy.Arrived(item);
-                    if (item.IsQueued)
+                    while (_channel.Reader.TryRead(out var item))
                     {
-                        _pending.Add(item);
+                        _received++;
+                        _policy.Arrived(item);
+                        if (item.IsQueued)
+                        {
+                            _pending.Add(item);
+                        }
                     }
+
+                    while (_leftEarly.TryDequeue(out var item))
+                    {
+                        _pending.Remove(item);
+                    }
+
+                    if (Volatile.Read(ref _disposed) != 0)
+                    {
+                        break;
+                    }
+
+                    DispatchAndArm();
+                    LoopIdle?.Invoke(_received, _dispatched, Volatile.Read(ref _running));
                 }
 
-                while (_leftEarly.TryDequeue(out var item))
-                {
-                    _pending.Remove(item);
-                }
-
-                if (Volatile.Read(ref _disposed) != 0)
-                {
-                    break;
-                }
-
-                var sleep = DispatchReady();
-                _delayTimer.Change(sleep ?? Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-                LoopIdle?.Invoke(_received, _dispatched, Volatile.Read(ref _running));
                 await _wake.WaitAsync().ConfigureAwait(false);
             }
         }
@@ -329,16 +338,41 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
         }
         finally
         {
-            while (_channel.Reader.TryRead(out var item))
+            lock (_dispatchLock)
             {
-                Reject(item, BatcherErrors.Unloading(_model.Name));
-            }
+                while (_channel.Reader.TryRead(out var item))
+                {
+                    Reject(item, BatcherErrors.Unloading(_model.Name));
+                }
 
-            foreach (var item in _pending.RemoveAll())
-            {
-                Reject(item, BatcherErrors.Unloading(_model.Name));
+                foreach (var item in _pending.RemoveAll())
+                {
+                    Reject(item, BatcherErrors.Unloading(_model.Name));
+                }
             }
         }
+    }
+
+    /// <summary>
+    /// The delay timer fired: dispatch here, on the timer's thread, rather than wake the loop (one hop) that would hand
+    /// the batch to a pool thread (another). Arrivals the loop has not read yet wake it as usual.
+    /// </summary>
+    private void DelayOver()
+    {
+        lock (_dispatchLock)
+        {
+            if (Volatile.Read(ref _disposed) == 0)
+            {
+                DispatchAndArm();
+            }
+        }
+    }
+
+    /// <summary>Under <see cref="_dispatchLock"/>: dispatches what is due and sets the timer for the next batch due (or stops it).</summary>
+    private void DispatchAndArm()
+    {
+        var sleep = DispatchReady();
+        _delayTimer.Change(sleep ?? Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Dispatches batches while an instance is free and one is due; returns how long to sleep before the next is due.</summary>
@@ -381,22 +415,28 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
                 Interlocked.Increment(ref _running);
                 Interlocked.Add(ref _runningRequests, batch.Count);
                 _dispatched++;
-                _ = Task.Run(async () =>
-                {
-                    try
-                    {
-                        await _runner.RunAsync(batch, _shutdown.Token, decision.Backlogged).ConfigureAwait(false);
-                    }
-                    finally
-                    {
-                        Interlocked.Add(ref _runningRequests, -batch.Count);
-                        Interlocked.Decrement(ref _running);
-                        _wake.Set();
-                    }
-                });
+                _ = RunBatchAsync(batch, decision.Backlogged);
             }
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Started on the dispatching thread: it assembles the batch and calls the executor before its first await (an
+    /// engine that blocks runs on its own thread, as <see cref="Sessions.SessionPool"/> does), so no hop precedes the run.
+    /// </summary>
+    private async Task RunBatchAsync(List<QueuedRequest> batch, bool backlogged)
+    {
+        try
+        {
+            await _runner.RunAsync(batch, _shutdown.Token, backlogged).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Add(ref _runningRequests, -batch.Count);
+            Interlocked.Decrement(ref _running);
+            _wake.Set();
+        }
     }
 }
