@@ -34,7 +34,7 @@ static int Usage()
                    [--warmup S] [--max-in-flight N] --out FILE
                InferenceService.Bench overload --base URL --model SERVED_NAME --body FILE --content-type TYPE [--raw-binary]
                    --connections N --seconds S --out FILE
-               InferenceService.Bench mixed-raw --models DIR --seconds S --out FILE [--budget TOKENS] [--count N]
+               InferenceService.Bench mixed-raw --models DIR --seconds S --out FILE [--budget TOKENS] [--count N] [--sweep [--sweep-count N]]
                InferenceService.Bench mixed-load --base URL --models DIR --clients N --seconds S [--warmup S] [--texts K]
                    [--model SERVED_NAME] [--count N] --out FILE
                InferenceService.Bench latency-report --run DIR --out DIR [--target-ms MS] [--readme FILE]
