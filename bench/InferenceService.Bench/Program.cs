@@ -18,6 +18,7 @@ return args.FirstOrDefault() switch
     "timers" => await TimerLateness.RunAsync(BenchArgs.Parse(args[1..])),
     "micro" => MicroBenchmarks.Run(args[1..]),
     "floats" => FloatFormatCheck.Run(BenchArgs.Parse(args[1..])),
+    "float-cpu" => FloatCpuCost.Run(),
     _ => Usage(),
 };
 
@@ -43,6 +44,7 @@ static int Usage()
                InferenceService.Bench timers [--delay-us US] [--rounds N] [--out FILE]
                InferenceService.Bench micro [--quick] [BenchmarkDotNet args]
                InferenceService.Bench floats [--from HEX] [--to HEX] [--threads N]
+               InferenceService.Bench float-cpu
         bench/run.sh drives all of these; see bench/README.md.
         """);
     return 2;
