@@ -31,8 +31,8 @@ LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 build_release
 
-echo "== raw ONNX Runtime: the mixed sentences in ideal batches ($RAW_SECONDS s)"
-dotnet "$BENCH_DLL" mixed-raw --models "$ROOT/models" --seconds "$RAW_SECONDS" --out "$RUN/points/raw.json"
+echo "== raw ONNX Runtime: the mixed sentences in ideal batches, the best of a budget and row-cap sweep ($RAW_SECONDS s)"
+dotnet "$BENCH_DLL" mixed-raw --models "$ROOT/models" --seconds "$RAW_SECONDS" --sweep --out "$RUN/points/raw.json"
 
 for variant in "${VARIANTS[@]}"; do
   label="${variant%%|*}"
@@ -57,7 +57,10 @@ points, before, after, seconds = sys.argv[1:]
 raw = json.load(open(os.path.join(points, "raw.json")))
 def ms(v): return "—" if v is None else f"{v:.1f}"
 print(f"\nMixed-length text (8–256 tokens), {seconds} s per point; load average before {before}, after {after}\n")
-print(f"Raw ONNX Runtime, ideal batches (budget {raw['budget']}, {raw['ideal_batches']} batches, {raw['padding_share']:.1%} padding): "
+if raw.get("sweep"):
+    print("Raw batching sweep (one pass over a sample of the same sentences each): " + ", ".join(
+        f"{p['budget']}/{p['max_rows']} rows {p['sentences_per_second']:.1f}/s" for p in raw["sweep"]) + "\n")
+print(f"Raw ONNX Runtime, ideal batches, best of the sweep (budget {raw['budget']}, at most {raw['max_batch_size']} rows, {raw['ideal_batches']} batches, {raw['padding_share']:.1%} padding): "
       f"{raw['sentences_per_second']:.1f} sentences/s, {raw['tokens_per_second']:.0f} tokens/s ({raw['provider']}, {raw['intra_op_threads']} threads)\n")
 print("| dynamic_batching | clients | texts/request | sentences/s | ÷ raw | p50 / p99 ms | mean batch rows | errors |")
 print("|---|---|---|---|---|---|---|---|")

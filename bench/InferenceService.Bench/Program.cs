@@ -14,9 +14,11 @@ return args.FirstOrDefault() switch
     "latency-report" => LatencyReport.Write(BenchArgs.Parse(args[1..])),
     "report" => Report.Write(BenchArgs.Parse(args[1..])),
     "tax" => await ComputeTax.RunAsync(BenchArgs.Parse(args[1..])),
+    "lone" => await LoneClient.RunAsync(BenchArgs.Parse(args[1..])),
     "timers" => await TimerLateness.RunAsync(BenchArgs.Parse(args[1..])),
     "micro" => MicroBenchmarks.Run(args[1..]),
     "floats" => FloatFormatCheck.Run(BenchArgs.Parse(args[1..])),
+    "float-cpu" => FloatCpuCost.Run(),
     _ => Usage(),
 };
 
@@ -33,14 +35,16 @@ static int Usage()
                    [--warmup S] [--max-in-flight N] --out FILE
                InferenceService.Bench overload --base URL --model SERVED_NAME --body FILE --content-type TYPE [--raw-binary]
                    --connections N --seconds S --out FILE
-               InferenceService.Bench mixed-raw --models DIR --seconds S --out FILE [--budget TOKENS] [--count N]
+               InferenceService.Bench mixed-raw --models DIR --seconds S --out FILE [--budget TOKENS] [--count N] [--sweep [--sweep-count N]]
                InferenceService.Bench mixed-load --base URL --models DIR --clients N --seconds S [--warmup S] [--texts K]
                    [--model SERVED_NAME] [--count N] --out FILE
                InferenceService.Bench latency-report --run DIR --out DIR [--target-ms MS] [--readme FILE]
                InferenceService.Bench tax --base URL --models DIR [--rounds N] [--seconds S] [--out FILE]
+               InferenceService.Bench lone --base URL --models DIR [--rounds N] [--seconds S] [--out FILE]
                InferenceService.Bench timers [--delay-us US] [--rounds N] [--out FILE]
                InferenceService.Bench micro [--quick] [BenchmarkDotNet args]
                InferenceService.Bench floats [--from HEX] [--to HEX] [--threads N]
+               InferenceService.Bench float-cpu
         bench/run.sh drives all of these; see bench/README.md.
         """);
     return 2;

@@ -18,6 +18,8 @@ namespace InferenceService.Runtime.Batching;
 /// When the loop would dispatch a lone request at once anyway (no delay, no latency target: the work-conserving default),
 /// nothing is queued and an instance is free, the caller runs it itself as a batch of one (<see cref="TryRunInline"/>):
 /// no hand-off to the loop, no task started, which for a model of a few microseconds is most of the request's cost.
+/// A batch that waits for max_queue_delay (or a latency target's plan) is dispatched by the delay timer's own callback
+/// rather than by waking the loop, so a timed batch is one hop (the pool thread that runs it) from the timer firing.
 /// An <see cref="IDispatchPolicy"/> decides when each batch goes and how big it is: <see cref="QueueDelayPolicy"/>, or
 /// with dynamic_batching.latency_target_ms a <see cref="LatencyTargetPolicy"/> over a <see cref="LatencyTuner"/>.
 /// </summary>
@@ -37,6 +39,9 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
     private readonly AsyncSignal _wake = new();
     private readonly PendingQueue _pending;
     private readonly ITimer _delayTimer;
+
+    // Held by whoever dispatches: the loop's pass, or the delay timer's callback. Nothing inside it waits.
+    private readonly Lock _dispatchLock = new();
     private readonly CancellationTokenSource _shutdown = new();
     private readonly int _instanceCount;
     private readonly LatencyTuner? _tuner;
@@ -85,7 +90,7 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
             SingleWriter = false,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        _delayTimer = timeProvider.CreateTimer(static state => ((AsyncSignal)state!).Set(), _wake, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _delayTimer = timeProvider.CreateTimer(static state => ((DynamicBatcher)state!).DelayOver(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
 
         // With a latency target the loop waits for calibration (bounded, see Calibration) before its first batch; requests queue meanwhile.
         Calibrated = _tuner is null ? Task.CompletedTask : Task.Run(() => _tuner.CalibrateAsync(executor, () => Volatile.Read(ref _disposed) != 0, _shutdown.Token));
@@ -389,29 +394,32 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
                     await gate().ConfigureAwait(false);
                 }
 
-                while (_channel.Reader.TryRead(out var item))
+                lock (_dispatchLock)
                 {
-                    Interlocked.Increment(ref _received);
-                    _policy.Arrived(item);
-                    if (item.IsQueued)
+                    while (_channel.Reader.TryRead(out var item))
                     {
-                        _pending.Add(item);
+                        Interlocked.Increment(ref _received);
+                        _policy.Arrived(item);
+                        if (item.IsQueued)
+                        {
+                            _pending.Add(item);
+                        }
                     }
+
+                    while (_leftEarly.TryDequeue(out var item))
+                    {
+                        _pending.Remove(item);
+                    }
+
+                    if (Volatile.Read(ref _disposed) != 0)
+                    {
+                        break;
+                    }
+
+                    DispatchAndArm();
+                    LoopIdle?.Invoke(Interlocked.Read(ref _received), Interlocked.Read(ref _dispatched), Volatile.Read(ref _running));
                 }
 
-                while (_leftEarly.TryDequeue(out var item))
-                {
-                    _pending.Remove(item);
-                }
-
-                if (Volatile.Read(ref _disposed) != 0)
-                {
-                    break;
-                }
-
-                var sleep = DispatchReady();
-                _delayTimer.Change(sleep ?? Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-                LoopIdle?.Invoke(Interlocked.Read(ref _received), Interlocked.Read(ref _dispatched), Volatile.Read(ref _running));
                 await _wake.WaitAsync().ConfigureAwait(false);
             }
         }
@@ -422,14 +430,17 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
         }
         finally
         {
-            while (_channel.Reader.TryRead(out var item))
+            lock (_dispatchLock)
             {
-                Reject(item, BatcherErrors.Unloading(_model.Name));
-            }
+                while (_channel.Reader.TryRead(out var item))
+                {
+                    Reject(item, BatcherErrors.Unloading(_model.Name));
+                }
 
-            foreach (var item in _pending.RemoveAll())
-            {
-                Reject(item, BatcherErrors.Unloading(_model.Name));
+                foreach (var item in _pending.RemoveAll())
+                {
+                    Reject(item, BatcherErrors.Unloading(_model.Name));
+                }
             }
         }
     }
@@ -467,8 +478,40 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
         return changed;
     }
 
+    /// <summary>
+    /// The delay timer fired: dispatch here rather than wake the loop (one hop) that would hand the batch to a pool
+    /// thread (another). The batches are chosen under the lock and started after it is released, the last one on this
+    /// (timer, i.e. pool) thread itself: the session pool runs an idle instance on its caller, and the lock must not be
+    /// held for a run. Arrivals the loop has not read yet wake it as usual.
+    /// </summary>
+    private void DelayOver()
+    {
+        var due = new List<(List<QueuedRequest> Batch, bool Backlogged)>();
+        lock (_dispatchLock)
+        {
+            if (Volatile.Read(ref _disposed) == 0)
+            {
+                DispatchAndArm(due);
+            }
+        }
+
+        for (var i = 0; i < due.Count; i++)
+        {
+            var (batch, backlogged) = due[i];
+            _ = i < due.Count - 1 ? Task.Run(() => RunBatchAsync(batch, backlogged)) : RunBatchAsync(batch, backlogged);
+        }
+    }
+
+    /// <summary>Under <see cref="_dispatchLock"/>: dispatches what is due and sets the timer for the next batch due (or stops it).</summary>
+    /// <param name="startHere">Null: each batch starts on a pool thread. Otherwise the batches are added here for the caller to start once the lock is released.</param>
+    private void DispatchAndArm(List<(List<QueuedRequest> Batch, bool Backlogged)>? startHere = null)
+    {
+        var sleep = DispatchReady(startHere);
+        _delayTimer.Change(sleep ?? Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
     /// <summary>Dispatches batches while an instance is free and one is due; returns how long to sleep before the next is due.</summary>
-    private TimeSpan? DispatchReady()
+    private TimeSpan? DispatchReady(List<(List<QueuedRequest> Batch, bool Backlogged)>? startHere)
     {
         while (Volatile.Read(ref _running) < _instanceCount)
         {
@@ -513,22 +556,35 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
                 Interlocked.Increment(ref _running);
                 Interlocked.Add(ref _runningRequests, batch.Count);
                 Interlocked.Increment(ref _dispatched);
-                _ = Task.Run(async () =>
+
+                // Never on this thread while it holds the dispatch lock: the session pool runs an idle instance on its caller.
+                var backlogged = decision.Backlogged;
+                if (startHere is null)
                 {
-                    try
-                    {
-                        await _runner.RunAsync(batch, _shutdown.Token, decision.Backlogged).ConfigureAwait(false);
-                    }
-                    finally
-                    {
-                        Interlocked.Add(ref _runningRequests, -batch.Count);
-                        Interlocked.Decrement(ref _running);
-                        _wake.Set();
-                    }
-                });
+                    _ = Task.Run(() => RunBatchAsync(batch, backlogged));
+                }
+                else
+                {
+                    startHere.Add((batch, backlogged));
+                }
             }
         }
 
         return null;
+    }
+
+    /// <summary>Runs one dispatched batch and frees its instance.</summary>
+    private async Task RunBatchAsync(List<QueuedRequest> batch, bool backlogged)
+    {
+        try
+        {
+            await _runner.RunAsync(batch, _shutdown.Token, backlogged).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Add(ref _runningRequests, -batch.Count);
+            Interlocked.Decrement(ref _running);
+            _wake.Set();
+        }
     }
 }

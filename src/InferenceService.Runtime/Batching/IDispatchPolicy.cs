@@ -3,7 +3,7 @@ namespace InferenceService.Runtime.Batching;
 /// <summary>
 /// When <see cref="DynamicBatcher"/> dispatches the head's batch, and how much of it: Triton's static rules
 /// (<see cref="QueueDelayPolicy"/>) or latency_target_ms (<see cref="LatencyTarget.LatencyTargetPolicy"/>).
-/// The scheduler loop is the only caller, and asks only while an instance is free.
+/// One caller at a time (the scheduler loop, or its delay timer's callback, under one lock), asking only while an instance is free.
 /// </summary>
 internal interface IDispatchPolicy
 {

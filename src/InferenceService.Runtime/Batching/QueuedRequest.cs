@@ -40,7 +40,7 @@ internal sealed class QueuedRequest(InferenceRequest request, RequestShape shape
     /// <summary>The caller's span, parent of the queue and batch spans (default when nobody traces).</summary>
     public ActivityContext Caller { get; init; }
 
-    /// <summary>Only the scheduler loop reads or writes this.</summary>
+    /// <summary>Only the dispatcher (the loop or the delay timer, under the batcher's dispatch lock) reads or writes this.</summary>
     public LinkedListNode<QueuedRequest>? Node { get; set; }
 
     public Task<IReadOnlyList<Tensor>> Answer => _answer.Task;

@@ -47,6 +47,41 @@ public static class BinaryTensorData
         };
     }
 
+    /// <summary>
+    /// The same from a body in pieces (as a server receives it): fixed-size elements other than BOOL are copied once,
+    /// straight into the new array; the rest are decoded from a contiguous copy.
+    /// </summary>
+    public static Array Decode(TensorDataType type, int count, ReadOnlySequence<byte> bytes, string where)
+    {
+        if (bytes.IsSingleSegment)
+        {
+            return Decode(type, count, bytes.FirstSpan, where);
+        }
+
+        var size = type.ElementSize();
+        if (type is TensorDataType.Bytes or TensorDataType.Bool || (long)count * size != bytes.Length)
+        {
+            return Decode(type, count, bytes.ToArray(), where);
+        }
+
+        return type switch
+        {
+            TensorDataType.UInt8 => bytes.ToArray(),
+            TensorDataType.UInt16 => Gather<ushort>(count, bytes),
+            TensorDataType.UInt32 => Gather<uint>(count, bytes),
+            TensorDataType.UInt64 => Gather<ulong>(count, bytes),
+            TensorDataType.Int8 => Gather<sbyte>(count, bytes),
+            TensorDataType.Int16 => Gather<short>(count, bytes),
+            TensorDataType.Int32 => Gather<int>(count, bytes),
+            TensorDataType.Int64 => Gather<long>(count, bytes),
+            TensorDataType.Fp16 => Gather<Float16>(count, bytes),
+            TensorDataType.Bf16 => Gather<BFloat16>(count, bytes),
+            TensorDataType.Fp32 => Gather<float>(count, bytes),
+            TensorDataType.Fp64 => Gather<double>(count, bytes),
+            _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
+        };
+    }
+
     /// <summary>Writes the tensor's elements in the extension's encoding.</summary>
     public static void Encode(Tensor tensor, IBufferWriter<byte> output)
     {
@@ -108,6 +143,15 @@ public static class BinaryTensorData
     // The wire format is little-endian; so is every platform ONNX Runtime ships for.
     private static T[] Cast<T>(ReadOnlySpan<byte> bytes)
         where T : unmanaged => MemoryMarshal.Cast<byte, T>(bytes).ToArray();
+
+    // Every element is overwritten by the copy, so the array need not be zeroed first.
+    private static T[] Gather<T>(int count, ReadOnlySequence<byte> bytes)
+        where T : unmanaged
+    {
+        var result = GC.AllocateUninitializedArray<T>(count);
+        bytes.CopyTo(MemoryMarshal.AsBytes(result.AsSpan()));
+        return result;
+    }
 
     private static bool[] DecodeBools(ReadOnlySpan<byte> bytes, string where)
     {

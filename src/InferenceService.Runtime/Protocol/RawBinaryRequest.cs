@@ -1,3 +1,4 @@
+using System.Buffers;
 using InferenceService.Runtime.Inference;
 using InferenceService.Runtime.Repository;
 using InferenceService.Runtime.Tensors;
@@ -11,6 +12,22 @@ namespace InferenceService.Runtime.Protocol;
 public static class RawBinaryRequest
 {
     public static V2InferRequest Build(string modelName, ModelConfig config, ReadOnlySpan<byte> body)
+    {
+        var (input, type, shape, count) = Describe(modelName, config, body.Length);
+        return Request(input, type, shape, BinaryTensorData.Decode(type, count, body, $"input '{input.Name}'"));
+    }
+
+    /// <summary>The same from the body as the server holds it (in pieces): each byte is copied once, into the tensor.</summary>
+    public static V2InferRequest Build(string modelName, ModelConfig config, ReadOnlySequence<byte> body)
+    {
+        var (input, type, shape, count) = Describe(modelName, config, body.Length);
+        return Request(input, type, shape, BinaryTensorData.Decode(type, count, body, $"input '{input.Name}'"));
+    }
+
+    private static V2InferRequest Request(TensorConfig input, TensorDataType type, long[] shape, Array data) =>
+        new() { Inputs = [new Tensor(input.Name, type, shape, data)], AllOutputsBinary = true };
+
+    private static (TensorConfig Input, TensorDataType Type, long[] Shape, int Count) Describe(string modelName, ModelConfig config, long length)
     {
         ArgumentNullException.ThrowIfNull(config);
         if (config.Inputs.Count != 1)
@@ -26,12 +43,12 @@ public static class RawBinaryRequest
         {
             var size = type.ElementSize();
             var fixedCount = dims.Where(d => d > 0).Aggregate(1L, (a, d) => a * d);
-            if (variable > 1 || size == 0 || body.Length % (size * fixedCount) != 0)
+            if (variable > 1 || size == 0 || length % (size * fixedCount) != 0)
             {
-                throw InferenceException.BadRequest($"Input '{input.Name}' has dims [{string.Join(",", input.Dims)}]: a raw binary body of {body.Length} bytes does not determine its shape. Send a JSON header with the shape.");
+                throw InferenceException.BadRequest($"Input '{input.Name}' has dims [{string.Join(",", input.Dims)}]: a raw binary body of {length} bytes does not determine its shape. Send a JSON header with the shape.");
             }
 
-            dims[Array.IndexOf(dims, -1L)] = body.Length / (size * fixedCount);
+            dims[Array.IndexOf(dims, -1L)] = length / (size * fixedCount);
         }
 
         long[] shape = config.MaxBatchSize > 0 ? [1, .. dims] : dims;
@@ -40,7 +57,6 @@ public static class RawBinaryRequest
             throw InferenceException.BadRequest($"Input '{input.Name}': shape {TensorShape.Format(shape)} is too large.");
         }
 
-        var data = BinaryTensorData.Decode(type, count, body, $"input '{input.Name}'");
-        return new V2InferRequest { Inputs = [new Tensor(input.Name, type, shape, data)], AllOutputsBinary = true };
+        return (input, type, shape, count);
     }
 }

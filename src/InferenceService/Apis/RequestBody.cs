@@ -10,7 +10,15 @@ internal static class RequestBody
     /// Kestrel enforces the same limit, but not every server does (the test server doesn't), so the reader also
     /// counts: a client never gets more than <paramref name="limit"/> bytes buffered.
     /// </summary>
-    public static async Task<ReadOnlyMemory<byte>> ReadAsync(HttpRequest request, long limit)
+    public static Task<ReadOnlyMemory<byte>> ReadAsync(HttpRequest request, long limit) =>
+        ReadAsync(request, limit, static body => (ReadOnlyMemory<byte>)body.ToArray());
+
+    /// <summary>
+    /// Hands the whole body to <paramref name="read"/> while it still lies in the server's own buffers, so a decoder
+    /// that copies what it keeps (a 602 KB image into its tensor) copies it once, not first into a byte array.
+    /// <paramref name="read"/> must not keep the sequence: its memory goes back to the server when it returns.
+    /// </summary>
+    public static async Task<T> ReadAsync<T>(HttpRequest request, long limit, Func<ReadOnlySequence<byte>, T> read)
     {
         if (request.ContentLength is { } length && length > limit)
         {
@@ -30,9 +38,14 @@ internal static class RequestBody
                         throw new RequestBodyTooLargeException(limit);
                     }
 
-                    var bytes = result.Buffer.ToArray();
-                    reader.AdvanceTo(result.Buffer.End);
-                    return bytes;
+                    try
+                    {
+                        return read(result.Buffer);
+                    }
+                    finally
+                    {
+                        reader.AdvanceTo(result.Buffer.End);
+                    }
                 }
 
                 if (result.Buffer.Length > limit)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using InferenceService.Runtime.Inference;
@@ -96,8 +97,7 @@ public static class V2Api
             V2InferRequest decoded;
             using (InferenceTelemetry.Source.StartActivity(InferenceTelemetry.PreprocessSpan))
             {
-                var body = await RequestBody.ReadAsync(request, limits.Value.MaxRequestBodyBytes).ConfigureAwait(false);
-                decoded = Decode(ticket.Model, request, body);
+                decoded = await RequestBody.ReadAsync(request, limits.Value.MaxRequestBodyBytes, body => Decode(ticket.Model, request, body)).ConfigureAwait(false);
                 if (decoded.Id is { } id)
                 {
                     // The client's request id (never the body) ties its logs and spans together.
@@ -124,23 +124,33 @@ public static class V2Api
         }
     }
 
-    /// <summary>JSON, JSON header + binary tensors, or a raw binary body, per the Inference-Header-Content-Length header.</summary>
-    private static V2InferRequest Decode(ModelVersion model, HttpRequest request, ReadOnlyMemory<byte> body)
+    /// <summary>
+    /// JSON, JSON header + binary tensors, or a raw binary body, per the Inference-Header-Content-Length header. A raw
+    /// binary body is copied from the server's buffers straight into its tensor; the others are read from one piece of
+    /// memory (the buffer itself when the body fits in one, else a copy).
+    /// </summary>
+    private static V2InferRequest Decode(ModelVersion model, HttpRequest request, ReadOnlySequence<byte> received)
     {
         if (!request.Headers.TryGetValue(V2InferResult.HeaderLengthName, out var value))
         {
-            return V2JsonRequestReader.Read(body);
+            return V2JsonRequestReader.Read(Contiguous(received));
         }
 
-        if (!int.TryParse(value.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var headerLength) || headerLength > body.Length)
+        if (!int.TryParse(value.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var headerLength) || headerLength > received.Length)
         {
-            throw InferenceException.BadRequest($"{V2InferResult.HeaderLengthName} must be an integer from 0 to the body length {body.Length}, got '{value}'.");
+            throw InferenceException.BadRequest($"{V2InferResult.HeaderLengthName} must be an integer from 0 to the body length {received.Length}, got '{value}'.");
         }
 
-        return headerLength == 0
-            ? RawBinaryRequest.Build(model.Name, model.Config, body.Span)
-            : V2JsonRequestReader.Read(body[..headerLength], body[headerLength..]);
+        if (headerLength == 0)
+        {
+            return RawBinaryRequest.Build(model.Name, model.Config, received);
+        }
+
+        var body = Contiguous(received);
+        return V2JsonRequestReader.Read(body[..headerLength], body[headerLength..]);
     }
+
+    private static ReadOnlyMemory<byte> Contiguous(ReadOnlySequence<byte> body) => body.IsSingleSegment ? body.First : body.ToArray();
 
     private static bool TryFind(string name, string? version, ModelRegistry registry, out ModelVersion model, out JsonHttpResult<V2Error> error)
     {
