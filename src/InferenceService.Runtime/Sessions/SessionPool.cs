@@ -18,10 +18,12 @@ public sealed class SessionPool : IBatchExecutor, IDisposable
     // The outputs lent to a reader (IBatchExecutor's lending ExecuteAsync), kept for the next batch of the same shape:
     // while one batch's outputs are read the next may run, so twice the instances' worth.
     private readonly ArrayRecycler _outputBuffers;
+    private readonly ExecutionBudget? _budget;
     private int _disposed;
 
-    internal SessionPool(InferenceSession[] sessions, string executionProvider, int intraOpThreads, string? providerFallback = null)
+    internal SessionPool(InferenceSession[] sessions, string executionProvider, int intraOpThreads, string? providerFallback = null, ExecutionBudget? budget = null)
     {
+        _budget = budget;
         _sessions = sessions;
         _free = new ConcurrentBag<InferenceSession>(sessions);
         _available = new SemaphoreSlim(sessions.Length, sessions.Length);
@@ -85,14 +87,19 @@ public sealed class SessionPool : IBatchExecutor, IDisposable
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         await _available.WaitAsync(cancellationToken).ConfigureAwait(false);
         _free.TryTake(out var session);
+        ExecutionBudget.Lease? cores = null;
         try
         {
+            // Across models: the run holds one core token per intra-op thread while it computes.
+            cores = _budget is null ? null : await _budget.AcquireAsync(IntraOpThreads, priority: 1, cancellationToken).ConfigureAwait(false);
+
             // Run blocks its thread for the whole computation; at most InstanceCount such threads exist at once.
             // The task completes only when Run has returned, so the inputs are no longer in use when this method ends.
             return await Task.Run(() => Run(session!, inputs, outputNames, buffers, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
+            cores?.Dispose();
             _free.Add(session!);
             _available.Release();
         }
