@@ -85,7 +85,7 @@ public sealed class ExecutionBudget
             }, (this, waiter));
             if (waiter.Granted.Task.IsCompleted)
             {
-                waiter.Registration.Dispose(); // granted before the registration existed
+                waiter.Registration.Unregister(); // granted before the registration existed
             }
         }
 
@@ -130,7 +130,9 @@ public sealed class ExecutionBudget
             _waiting.Remove(next);
             _free -= next.Tokens;
             Charge(next.Priority);
-            next.Registration.Dispose();
+
+            // Unregister, not Dispose: Dispose would wait for a cancellation callback that is itself waiting for _gate.
+            next.Registration.Unregister();
             next.Granted.TrySetResult(new Lease(this, next.Tokens));
         }
     }

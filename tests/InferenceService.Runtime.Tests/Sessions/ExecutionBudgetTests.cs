@@ -144,6 +144,37 @@ public sealed class ExecutionBudgetTests
     }
 
     [Fact]
+    public async Task AcquireAsync_CancellationsRacingGrants_NeitherDeadlockNorLeakTokens()
+    {
+        var budget = new ExecutionBudget(2);
+        var random = new Random(11);
+        var runs = Enumerable.Range(0, 300).Select(_ => (Tokens: random.Next(1, 3), CancelAfterYields: random.Next(0, 3))).ToList();
+
+        await Task.WhenAll(runs.Select(async run =>
+        {
+            using var cancel = new CancellationTokenSource();
+            var acquire = budget.AcquireAsync(run.Tokens, 1, cancel.Token).AsTask();
+            for (var i = 0; i < run.CancelAfterYields; i++)
+            {
+                await Task.Yield();
+            }
+
+            await cancel.CancelAsync(); // races the grant: either the wait is withdrawn or the lease is ours to give back
+            try
+            {
+                using var lease = await acquire;
+                await Task.Yield();
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        })).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(0, budget.InUse);
+        Assert.Equal(0, budget.Waiting);
+    }
+
+    [Fact]
     public async Task AcquireAsync_AlreadyCancelled_HoldsNothing()
     {
         var budget = new ExecutionBudget(2);
