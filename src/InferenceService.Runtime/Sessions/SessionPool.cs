@@ -18,10 +18,12 @@ public sealed class SessionPool : IBatchExecutor, IDisposable
     // The outputs lent to a reader (IBatchExecutor's lending ExecuteAsync), kept for the next batch of the same shape:
     // while one batch's outputs are read the next may run, so twice the instances' worth.
     private readonly ArrayRecycler _outputBuffers;
+    private readonly ExecutionBudget? _budget;
     private int _disposed;
 
-    internal SessionPool(InferenceSession[] sessions, string executionProvider, int intraOpThreads, string? providerFallback = null)
+    internal SessionPool(InferenceSession[] sessions, string executionProvider, int intraOpThreads, string? providerFallback = null, ExecutionBudget? budget = null)
     {
+        _budget = budget;
         _sessions = sessions;
         _free = new ConcurrentBag<InferenceSession>(sessions);
         _available = new SemaphoreSlim(sessions.Length, sessions.Length);
@@ -94,13 +96,17 @@ public sealed class SessionPool : IBatchExecutor, IDisposable
         }
 
         _free.TryTake(out var session);
+        ExecutionBudget.Lease? cores = null;
         try
         {
+            // Across models: the run holds one core token per intra-op thread while it computes.
+            cores = _budget is null ? null : await _budget.AcquireAsync(IntraOpThreads, priority: 1, cancellationToken).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             return Run(session!, inputs, outputNames, buffers, cancellationToken);
         }
         finally
         {
+            cores?.Dispose();
             _free.Add(session!);
             _available.Release();
         }

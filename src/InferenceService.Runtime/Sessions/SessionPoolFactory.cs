@@ -3,8 +3,11 @@ using Microsoft.ML.OnnxRuntime;
 
 namespace InferenceService.Runtime.Sessions;
 
-/// <summary>Creates a model version's sessions with the configured providers, optimisation level and threads.</summary>
-public sealed class SessionPoolFactory(ExecutionProviderCatalog providers)
+/// <summary>
+/// Creates a model version's sessions with the configured providers, optimisation level and threads; every pool it
+/// creates shares <paramref name="budget"/> (null: runs are not limited across models).
+/// </summary>
+public sealed class SessionPoolFactory(ExecutionProviderCatalog providers, ExecutionBudget? budget = null)
 {
     public SessionPool Create(string modelName, string modelPath, ModelConfig config)
     {
@@ -25,6 +28,7 @@ public sealed class SessionPoolFactory(ExecutionProviderCatalog providers)
                     LogId = $"{modelName}#{i}",
                 };
                 options.AddSessionConfigEntry("session.intra_op.allow_spinning", config.IntraOpSpinning ? "1" : "0");
+
                 provider = providers.Configure(options, config.ExecutionProviders, modelName);
                 sessions[i] = new InferenceSession(modelPath, options);
             }
@@ -39,7 +43,7 @@ public sealed class SessionPoolFactory(ExecutionProviderCatalog providers)
             throw;
         }
 
-        return new SessionPool(sessions, provider, threads, providers.WhyNotPreferred(config.ExecutionProviders, provider));
+        return new SessionPool(sessions, provider, threads, providers.WhyNotPreferred(config.ExecutionProviders, provider), budget);
     }
 
     private static GraphOptimizationLevel ParseLevel(string level) => level switch

@@ -40,7 +40,11 @@ public static class ServiceDefaults
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<OnnxRuntimeEnvironment>();
         services.AddSingleton<ExecutionProviderCatalog>();
-        services.AddSingleton<SessionPoolFactory>();
+        services.AddSingleton(sp =>
+        {
+            var budget = sp.GetRequiredService<IOptions<ModelRepositoryOptions>>().Value.CoreBudget;
+            return new SessionPoolFactory(sp.GetRequiredService<ExecutionProviderCatalog>(), budget > 0 ? new ExecutionBudget(budget) : null);
+        });
         services.AddSingleton<ModelProvisioner>();
         services.AddSingleton(sp =>
         {

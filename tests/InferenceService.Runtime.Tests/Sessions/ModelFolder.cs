@@ -23,7 +23,7 @@ internal sealed class ModelFolder : IDisposable
 
     public ExecutionProviderCatalog Providers { get; } = new(new OnnxRuntimeEnvironment(NullLoggerFactory.Instance), NullLogger<ExecutionProviderCatalog>.Instance);
 
-    public SessionPool Open(ModelConfig config) => new SessionPoolFactory(Providers).Create("tiny", ModelPath, config);
+    public SessionPool Open(ModelConfig config, ExecutionBudget? budget = null) => new SessionPoolFactory(Providers, budget).Create("tiny", ModelPath, config);
 
     public void WriteGolden(string json) => File.WriteAllText(Path.Combine(VersionDir, GoldenCheck.FileName), json);
 
