@@ -28,7 +28,7 @@ public sealed class ModelRepositoryOptions
     /// CPU "core tokens" shared by every model's runs (Triton's rate limiter with one resource, the cores): a run holds
     /// as many as its session's intra-op threads and waits while they are taken, so that two models' runs do not
     /// oversubscribe the cores. 0 (the default): off, every run starts as soon as its model has a free instance.
-    /// Measured on 2 cores (bench/findings-rate.md): on, a lone MiniLM request waits for a ResNet18 batch to end.
+    /// Measured on 2 cores (bench/NOTES.md): on, a lone MiniLM request waits for a ResNet18 batch to end.
     /// </summary>
     [Range(0, 4096)]
     public int CoreBudget { get; set; }
