@@ -262,7 +262,7 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
         }
     }
 
-    /// <summary>Takes an instance for an inline run, if one is free.</summary>
+    /// <summary>Takes an instance, if one is free: for an inline run, or for a batch the dispatcher is about to form.</summary>
     private bool TryClaimInstance()
     {
         var running = Volatile.Read(ref _running);
@@ -513,13 +513,16 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
     /// <summary>Dispatches batches while an instance is free and one is due; returns how long to sleep before the next is due.</summary>
     private TimeSpan? DispatchReady(List<(List<QueuedRequest> Batch, bool Backlogged)>? startHere)
     {
-        while (Volatile.Read(ref _running) < _instanceCount)
+        // The instance is claimed before the batch is formed, as an inline run claims it, so the two can never take the
+        // same one; every pass that dispatches nothing gives it back.
+        while (TryClaimInstance())
         {
             var candidate = _model.MaxBatchTokens is { } budget
                 ? _pending.PeekWithinBudget(_model.BatchCap, budget, _policy.PreferredBatchSizes)
                 : _pending.Peek(_model.BatchCap, _policy.PreferredBatchSizes);
             if (candidate is null)
             {
+                Interlocked.Decrement(ref _running);
                 return null;
             }
 
@@ -527,12 +530,14 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
             if (RefuseUnmeetable(candidate, now))
             {
                 // Some members left; the batch is formed again from what is still queued.
+                Interlocked.Decrement(ref _running);
                 continue;
             }
 
             var decision = _policy.Decide(candidate, now);
             if (decision.Take == 0)
             {
+                Interlocked.Decrement(ref _running);
                 return decision.Sleep;
             }
 
@@ -551,9 +556,12 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
                 }
             }
 
-            if (batch.Count > 0)
+            if (batch.Count == 0)
             {
-                Interlocked.Increment(ref _running);
+                Interlocked.Decrement(ref _running);
+            }
+            else
+            {
                 Interlocked.Add(ref _runningRequests, batch.Count);
                 Interlocked.Increment(ref _dispatched);
 

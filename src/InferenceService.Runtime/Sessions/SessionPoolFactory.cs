@@ -28,7 +28,6 @@ public sealed class SessionPoolFactory(ExecutionProviderCatalog providers, Execu
                     LogId = $"{modelName}#{i}",
                 };
                 options.AddSessionConfigEntry("session.intra_op.allow_spinning", config.IntraOpSpinning ? "1" : "0");
-
                 provider = providers.Configure(options, config.ExecutionProviders, modelName);
                 sessions[i] = new InferenceSession(modelPath, options);
             }

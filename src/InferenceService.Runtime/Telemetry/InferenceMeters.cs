@@ -73,7 +73,7 @@ public sealed class InferenceMeters
     internal Counter<long> CacheMisses { get; }
 
     /// <summary>The label set of one model version.</summary>
-    internal static TagList Tags(string model, long version) => new() { { InferenceTelemetry.ModelTag, model }, { InferenceTelemetry.VersionTag, version } };
+    internal static TagList Tags(string model, object version) => new() { { InferenceTelemetry.ModelTag, model }, { InferenceTelemetry.VersionTag, version } };
 
     private static List<Measurement<long>> PendingRequests(ModelRegistry registry) =>
         registry.Models.Values

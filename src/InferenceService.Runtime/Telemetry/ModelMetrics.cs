@@ -15,7 +15,7 @@ public sealed class ModelMetrics(InferenceMeters meters, string model, long vers
     // The version boxed once, not on each of a request's eight measurements.
     private readonly object _version = version;
 
-    private TagList Tags => new() { { InferenceTelemetry.ModelTag, model }, { InferenceTelemetry.VersionTag, _version } };
+    private TagList Tags => InferenceMeters.Tags(model, _version);
 
     internal void Success(double seconds)
     {

@@ -68,7 +68,7 @@ public static class RecommendationsApi
         }
 
         var excluded = new HashSet<int>();
-        foreach (var token in (exclude ?? []).SelectMany(e => e.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
+        foreach (var token in exclude.SelectMany(e => e.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
         {
             if (!int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out var item) || item >= numItems)
             {
