@@ -150,18 +150,21 @@ internal sealed class BatchRunner(BatchingModel model, IBatchExecutor executor, 
         for (var m = 0; m < members.Count; m++)
         {
             var member = members[m];
-            if (answers[m] is { } answer && member.TrySucceed(answer))
+            if (answers[m] is { } answer && member.TryClaimAnswer())
             {
+                // Counted before it is published: whoever sees the answer sees it in the statistics.
                 statistics.RecordSuccess(t3 - member.EnqueuedAt, member.LeftQueueAt - member.EnqueuedAt, t1 - t0, t2 - t1, t3 - t2);
+                member.Succeed(answer);
             }
         }
     }
 
     private void Fail(QueuedRequest member, InferenceException error)
     {
-        if (member.TryFail(error))
+        if (member.TryClaimAnswer())
         {
             statistics.RecordFailure(timeProvider.GetTimestamp() - member.EnqueuedAt);
+            member.Fail(error);
         }
     }
 }

@@ -375,9 +375,10 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
 
     private void Fail(QueuedRequest item, Exception error)
     {
-        if (item.TryFail(error))
+        if (item.TryClaimAnswer())
         {
             _statistics.RecordFailure(_timeProvider.GetTimestamp() - item.EnqueuedAt);
+            item.Fail(error);
         }
     }
 

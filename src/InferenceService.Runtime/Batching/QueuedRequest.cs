@@ -16,6 +16,9 @@ internal sealed class QueuedRequest(InferenceRequest request, RequestShape shape
 
     private readonly TaskCompletionSource<IReadOnlyList<Tensor>> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    // 1 once an answerer has won (TryClaimAnswer); the answer itself is set just after.
+    private int _claimed;
+
     // Guards `_cancellation`: the struct is set after registering and read when the _answer is set, possibly on another thread.
     private readonly Lock _registrationLock = new();
     private int _state;
@@ -47,7 +50,7 @@ internal sealed class QueuedRequest(InferenceRequest request, RequestShape shape
 
     public bool IsQueued => Volatile.Read(ref _state) == Queued;
 
-    public bool IsAnswered => _answer.Task.IsCompleted;
+    public bool IsAnswered => Volatile.Read(ref _claimed) != 0;
 
     /// <summary>Attach before arming the timer, so that whoever takes the request out of the queue can stop it.</summary>
     public void AttachTimeout(ITimer timer) => _timeout = timer;
@@ -78,25 +81,45 @@ internal sealed class QueuedRequest(InferenceRequest request, RequestShape shape
         return true;
     }
 
-    public bool TrySucceed(IReadOnlyList<Tensor> outputs)
+    /// <summary>
+    /// True for exactly one answerer; the winner then calls <see cref="Succeed"/> or <see cref="Fail"/>. Lets it count
+    /// the answer in the statistics before publishing it, so whoever sees an answer also sees it counted.
+    /// </summary>
+    public bool TryClaimAnswer() => Interlocked.Exchange(ref _claimed, 1) == 0;
+
+    public void Succeed(IReadOnlyList<Tensor> outputs)
     {
-        var won = _answer.TrySetResult(outputs);
+        _answer.SetResult(outputs);
         Release();
-        return won;
+    }
+
+    public void Fail(Exception error)
+    {
+        _answer.SetException(error);
+        Release();
     }
 
     public bool TryFail(Exception error)
     {
-        var won = _answer.TrySetException(error);
-        Release();
-        return won;
+        if (!TryClaimAnswer())
+        {
+            return false;
+        }
+
+        Fail(error);
+        return true;
     }
 
     public bool TryCancel(CancellationToken token)
     {
-        var won = _answer.TrySetCanceled(token);
+        if (!TryClaimAnswer())
+        {
+            return false;
+        }
+
+        _answer.SetCanceled(token);
         Release();
-        return won;
+        return true;
     }
 
     // Unregister does not wait for a running callback, so this is safe from inside the _cancellation callback too.
