@@ -35,16 +35,24 @@ internal static class CompareCommand
             var fetcher = new DataFetcher(Path.GetFullPath(parse.GetRequiredValue(cache)), Console.Out);
             var (threadCount, seedValue) = (parse.GetValue(threads), parse.GetValue(seed));
             List<ComparisonRow> rows;
-            if (which == "spam")
+            try
             {
-                var corpus = SpamAssassinCorpus.Load(fetcher);
-                var miniLmDir = Path.GetFullPath(parse.GetRequiredValue(miniLm));
-                rows = [.. counts.Select(n => SpamRow(corpus, n, threadCount, seedValue, miniLmDir, folder))];
+                if (which == "spam")
+                {
+                    var corpus = SpamAssassinCorpus.Load(fetcher);
+                    var miniLmDir = Path.GetFullPath(parse.GetRequiredValue(miniLm));
+                    rows = [.. counts.Select(n => SpamRow(corpus, n, threadCount, seedValue, miniLmDir, folder))];
+                }
+                else
+                {
+                    var fashion = FashionMnistJson.Load(fetcher);
+                    rows = [.. counts.Select(n => Row(fashion, n, threadCount, seedValue, folder))];
+                }
             }
-            else
+            catch (Exception e) when (e is TrainingDataException or FileNotFoundException)
             {
-                var fashion = FashionMnistJson.Load(fetcher);
-                rows = [.. counts.Select(n => Row(fashion, n, threadCount, seedValue, folder))];
+                AnsiConsole.MarkupLineInterpolated($"[red]{e.Message}[/]");
+                return 1;
             }
 
             var table = Markdown(rows, parse.GetValue(threads));

@@ -39,9 +39,10 @@ internal static class EmbeddingCache
 
     private static string Key(string miniLmDir, int maxTokens, IReadOnlyList<string> texts)
     {
+        var (model, vocab) = MiniLmEmbedder.RequireFiles(miniLmDir);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(File.ReadAllBytes(Path.Combine(miniLmDir, "vocab.txt")));
-        hash.AppendData(BitConverter.GetBytes(new FileInfo(Path.Combine(miniLmDir, "model.onnx")).Length));
+        hash.AppendData(File.ReadAllBytes(vocab));
+        hash.AppendData(BitConverter.GetBytes(new FileInfo(model).Length));
         hash.AppendData(BitConverter.GetBytes(maxTokens));
         hash.AppendData(Encoding.UTF8.GetBytes(Tokenisation));
         foreach (var text in texts)

@@ -17,14 +17,7 @@ internal sealed class MiniLmEmbedder : IDisposable
 
     public MiniLmEmbedder(string folder, int maxTokens, int threads)
     {
-        var model = Path.Combine(folder, "model.onnx");
-        var vocab = Path.Combine(folder, TextTokenizer.VocabFileName);
-        if (!File.Exists(model) || !File.Exists(vocab))
-        {
-            throw new FileNotFoundException(
-                $"The MiniLM model is missing: expected {model} and {vocab}. Build src/InferenceService (it provisions models/minilm/1) or pass --minilm <folder>.");
-        }
-
+        var (model, vocab) = RequireFiles(folder);
         using (var stream = File.OpenRead(vocab))
         {
             _tokenizer = new TextTokenizer(stream);
@@ -36,6 +29,20 @@ internal sealed class MiniLmEmbedder : IDisposable
     }
 
     public int MaxTokens { get; }
+
+    /// <summary>The model and vocabulary paths in <paramref name="folder"/>; a clear error naming both when either is missing.</summary>
+    public static (string Model, string Vocab) RequireFiles(string folder)
+    {
+        var model = Path.Combine(folder, "model.onnx");
+        var vocab = Path.Combine(folder, TextTokenizer.VocabFileName);
+        if (!File.Exists(model) || !File.Exists(vocab))
+        {
+            throw new FileNotFoundException(
+                $"The MiniLM model is missing: expected {model} and {vocab}. Build src/InferenceService (it provisions models/minilm/1) or pass --minilm <folder>.");
+        }
+
+        return (model, vocab);
+    }
 
     /// <summary>Token ids with [CLS]/[SEP], cut to <see cref="MaxTokens"/> (the [SEP] kept at the end), as serving cuts them.</summary>
     public long[] Tokenize(string text) => [.. _tokenizer.Encode(text, MaxTokens).Ids.Select(i => (long)i)];

@@ -49,6 +49,21 @@ public sealed class TextCsvTrainingTests
     }
 
     [Fact]
+    public void Train_MiniLmFolderWithoutModel_SaysWhatIsMissingBeforeEmbedding()
+    {
+        var root = TestPaths.NewTempFolder();
+        var csv = Path.Combine(root, "topics.csv");
+        File.WriteAllLines(csv, ["label,text", .. Topics.SelectMany(t => t.Value.Select(text => $"{t.Key},\"{text}\""))]);
+        var empty = Path.Combine(root, "no-minilm");
+        var settings = TrainSettings.Defaults(Families.TextCsv) with { Source = csv, CacheDir = TestPaths.NewTempFolder(), MiniLmDir = empty };
+
+        var error = Assert.Throws<FileNotFoundException>(() => TextCsvTrainer.Train(settings, new QuietObserver(TextWriter.Null)));
+
+        Assert.Contains(Path.Combine(empty, "vocab.txt"), error.Message, StringComparison.Ordinal);
+        Assert.Contains("--minilm", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TrainPublish_ThreeTopics_HeadPinsEmbeddingVersion()
     {
         var root = TestPaths.NewTempFolder();
