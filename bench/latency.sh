@@ -62,7 +62,9 @@ TARGET="{\"dynamic_batching\": {\"latency_target_ms\": $TARGET_MS}}"
 
 echo "== MiniLM seq 16, V2 JSON"
 WORKLOAD="MiniLM seq 16, V2 JSON"; BODY="$RUN/bodies/minilm16.json"; BODY_TYPE=application/json; CAPACITY_CLIENTS=32; CAP=""
-variant minilm minilm-shipped static "static: max_batch_size 64, delay 2000 µs (shipped)" '{}'
+variant minilm minilm-shipped static "work-conserving: max_batch_size 64, no delay (shipped)" '{}'
+variant minilm minilm-64-2000us static "static: max_batch_size 64, delay 2000 µs (Triton-style)" \
+  '{"dynamic_batching": {"max_queue_delay_microseconds": 2000, "max_queue_size": 2048}}'
 variant minilm minilm-64-500us static "static: max_batch_size 64, delay 500 µs" \
   '{"dynamic_batching": {"max_queue_delay_microseconds": 500, "max_queue_size": 2048}}'
 variant minilm minilm-16-2000us static "static: max_batch_size 16, delay 2000 µs" \
@@ -71,7 +73,9 @@ variant minilm minilm-target target "latency_target_ms $TARGET_MS only (max_batc
 
 echo "== ResNet18, V2 raw binary"
 WORKLOAD="ResNet18, V2 raw binary"; BODY="$RUN/bodies/resnet18.bin"; BODY_TYPE=application/octet-stream; CAPACITY_CLIENTS=16; CAP=""
-variant resnet18 resnet18-shipped static "static: max_batch_size 8, delay 1000 µs (shipped)" '{}'
+variant resnet18 resnet18-shipped static "work-conserving: max_batch_size 8, no delay (shipped)" '{}'
+variant resnet18 resnet18-8-1000us static "static: max_batch_size 8, delay 1000 µs (Triton-style)" \
+  '{"dynamic_batching": {"max_queue_delay_microseconds": 1000, "max_queue_size": 256}}'
 variant resnet18 resnet18-2-1000us static "static: max_batch_size 2, delay 1000 µs" \
   '{"max_batch_size": 2, "dynamic_batching": {"max_queue_delay_microseconds": 1000, "max_queue_size": 256}}'
 variant resnet18 resnet18-target target "latency_target_ms $TARGET_MS only (max_batch_size 8 as shipped)" "$TARGET"

@@ -45,7 +45,7 @@ internal static class LatencyPlot
             }
 
             plot.Title($"{workloads[i].Key}: p99 vs offered load");
-            plot.XLabel("offered load, % of the shipped static setting's closed-loop throughput");
+            plot.XLabel("offered load, % of the shipped setting's closed-loop throughput");
             plot.YLabel("p99 ms (from scheduled send)");
             plot.Axes.SetLimitsY(0, Math.Max(targetMs * 3, 1));
             plot.ShowLegend(Alignment.UpperLeft);

@@ -62,7 +62,7 @@ internal static class LatencyReport
     {
         var c = CultureInfo.InvariantCulture;
         var letters = sweeps.Select((s, i) => ((char)('A' + i)).ToString()).ToList();
-        md.AppendLine().AppendLine(c, $"**{workload}** — offered rates are fractions of {sweeps[0].CapacityRps:F1} req/s (closed-loop throughput of the shipped static setting, measured first in this run)").AppendLine();
+        md.AppendLine().AppendLine(c, $"**{workload}** — offered rates are fractions of {sweeps[0].CapacityRps:F1} req/s (closed-loop throughput of the shipped setting, measured first in this run)").AppendLine();
         for (var i = 0; i < sweeps.Count; i++)
         {
             md.AppendLine(c, $"- {letters[i]}: {sweeps[i].Label}");
