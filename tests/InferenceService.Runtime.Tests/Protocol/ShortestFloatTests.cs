@@ -66,6 +66,57 @@ public sealed class ShortestFloatTests
         }
     }
 
+    public static TheoryData<float, string> TrailingZeros => new()
+    {
+        { 1000f, "1000" },              // zeros of an integer are digits, not trimmed away
+        { 12000000f, "12000000" },
+        { 0.5f, "0.5" },
+        { 250.25f, "250.25" },
+        { 100.5f, "100.5" },
+        { 1.5e-5f, "1.5E-05" },
+        { 3e20f, "3E+20" },
+        { 0.001f, "0.001" },
+        { 7e-45f, "7E-45" },           // subnormal: one digit
+    };
+
+    [Theory]
+    [MemberData(nameof(TrailingZeros))]
+    public void Write_ShortestEndingInZeros_DropsThem(float value, string expected)
+    {
+        Assert.Equal(expected, Format(value));
+        Assert.Equal(value.ToString("R", CultureInfo.InvariantCulture), expected);
+    }
+
+    [Fact]
+    public void Write_RandomBitPatterns_ParseBackToSameBitsAsRoundTripFormat()
+    {
+        // Every exponent and sign, uniformly over bit patterns; the exhaustive check is `InferenceService.Bench floats`.
+        var random = new Random(20261202);
+        var checkedCount = 0;
+        while (checkedCount < 200_000)
+        {
+            var bits = (uint)random.NextInt64(0, 1L << 32);
+            var value = BitConverter.UInt32BitsToSingle(bits);
+            if (!float.IsFinite(value))
+            {
+                continue;
+            }
+
+            var text = Format(value);
+            Assert.Equal(bits, BitConverter.SingleToUInt32Bits(float.Parse(text, CultureInfo.InvariantCulture)));
+            Assert.Equal(value.ToString("R", CultureInfo.InvariantCulture), text);
+            checkedCount++;
+        }
+    }
+
+    [Fact]
+    public void Write_DestinationShorterThanScratchLength_Throws()
+    {
+        var buffer = new byte[ShortestFloat.ScratchLength - 1];
+
+        Assert.Throws<ArgumentException>(() => ShortestFloat.Write(1f, buffer));
+    }
+
     private static string Format(float value)
     {
         Span<byte> buffer = stackalloc byte[ShortestFloat.ScratchLength];
