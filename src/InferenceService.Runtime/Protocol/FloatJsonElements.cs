@@ -15,7 +15,6 @@ namespace InferenceService.Runtime.Protocol;
 /// would print a run on one line; the response writers are not indented). A run stays near 2 KiB: the writer asks its
 /// output for max(4 KiB, run) and a response pipe's segments are 4 KiB, so a run never makes the pipe allocate one.
 /// </remarks>
-/// </remarks>
 public static class FloatJsonElements
 {
     private const int RunValues = 128;
