@@ -121,9 +121,9 @@ public sealed class TextEmbedder : ITaskPipeline
             for (var i = 0; i < runs.Length; i++)
             {
                 answers[i] = EmbedRunOfManyAsync(gateway, ticket, runs[i], normalize, group, rest);
-                if (answers[i]!.IsFaulted)
+                if (rest.IsCancellationRequested)
                 {
-                    // Refused at once (e.g. the queue is full): the request has failed, so the rest are not submitted.
+                    // Refused at once (e.g. the queue is full) or cancelled: the request has failed, so the rest are not submitted.
                     break;
                 }
             }
