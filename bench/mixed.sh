@@ -18,9 +18,13 @@ SECONDS_PER_POINT=10; RAW_SECONDS=10; WARMUP_SECONDS=2
 if [[ "${1:-}" == "--quick" ]]; then SECONDS_PER_POINT=3; RAW_SECONDS=3; WARMUP_SECONDS=1; fi
 # (clients, texts per request) per point.
 POINTS=("8 1" "32 1" "32 4")
-# MiniLM's shipped dynamic_batching, without and with its token budget (kept in step with models/minilm/config.json).
+# MiniLM's dynamic_batching (kept in step with models/minilm/config.json) with token budgets: none, 8192 (shipped until
+# 2026-12-02), 2048 (shipped since) and 1024; MIXED_BUDGETS="2048" runs only those named.
 BATCHING='"max_queue_size": 2048, "length_buckets": [16, 32, 64, 128, 256]'
-VARIANTS=("no-budget|{\"dynamic_batching\": {$BATCHING}}" "budget-8192|{\"dynamic_batching\": {$BATCHING, \"max_batch_tokens\": 8192}}")
+VARIANTS=("no-budget|{\"dynamic_batching\": {$BATCHING}}")
+for budget in ${MIXED_BUDGETS:-8192 2048 1024}; do
+  VARIANTS+=("budget-$budget|{\"dynamic_batching\": {$BATCHING, \"max_batch_tokens\": $budget}}")
+done
 
 RUN="$(mktemp -d "${TMPDIR:-/tmp}/inference-mixed.XXXXXX")"
 mkdir -p "$RUN/logs" "$RUN/points"

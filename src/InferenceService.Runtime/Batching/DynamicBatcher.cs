@@ -37,6 +37,9 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
     private readonly Channel<QueuedRequest> _channel;
     private readonly ConcurrentQueue<QueuedRequest> _leftEarly = new();
     private readonly AsyncSignal _wake = new();
+
+    // _wake.Set as one delegate, so that the members of a SubmissionGroup defer the same wake, once.
+    private readonly Action _wakeLoop;
     private readonly PendingQueue _pending;
     private readonly ITimer _delayTimer;
 
@@ -77,6 +80,7 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
         _drain = new QueueDrainEstimate(timeProvider);
         _runner = new BatchRunner(model, executor, timeProvider, _statistics, logger, _tuner, metrics, _drain, inputBuffers);
         _pending = new PendingQueue(model.PriorityLevels);
+        _wakeLoop = _wake.Set;
 
         // Only where the policy would send a lone request the moment an instance is free: a delay or a latency target
         // holds it back to batch, and that choice stays the loop's.
@@ -130,7 +134,8 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
                 throw BatcherErrors.Unloading(_model.Name);
             }
 
-            return (_inline ? TryRunInline(request, shape, level, start, cancellationToken) : null)
+            // A member of an open group queues, so that it can share a batch with the members submitted after it.
+            return (_inline && request.Group is not { IsOpen: true } ? TryRunInline(request, shape, level, start, cancellationToken) : null)
                 ?? Admit(request, shape, level, timeout, start, cancellationToken).Answer;
         }
         catch (InferenceException ex)
@@ -326,7 +331,12 @@ internal sealed class DynamicBatcher : IModelRunner, IModelStatistics, IAdmissio
             Reject(item, _channel.Reader.Completion.IsCompleted || Volatile.Read(ref _disposed) != 0 ? BatcherErrors.Unloading(_model.Name) : BatcherErrors.QueueFull(_model.Name, _model.QueueCapacity));
         }
 
-        _wake.Set();
+        // A member of an open group is woken with the rest of its group when the group closes.
+        if (request.Group?.TryDefer(_wakeLoop) != true)
+        {
+            _wake.Set();
+        }
+
         return item;
     }
 

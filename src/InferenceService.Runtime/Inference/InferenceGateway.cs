@@ -65,6 +65,10 @@ public sealed class InferenceGateway(ModelRegistry registry)
         {
             var (priority, timeout) = (inputs.Parameters ?? ticket.Parameters).Resolve(model.Name, model.Config);
             request = RequestValidator.Validate(model.Name, model.Config, inputs.Inputs, inputs.Outputs, priority, timeout, model.InputRanges);
+            if (inputs.Group is { } group)
+            {
+                request = request with { Group = group };
+            }
         }
         catch (InferenceException e)
         {

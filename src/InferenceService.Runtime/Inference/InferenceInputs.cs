@@ -8,4 +8,7 @@ public sealed record InferenceInputs(IReadOnlyList<Tensor> Inputs, IReadOnlyList
 {
     /// <summary>Parameters found in the body; when set they replace those given at admission.</summary>
     public RequestParameters? Parameters { get; init; }
+
+    /// <summary>The group this request is submitted with (a text request's texts), carried to its <see cref="InferenceRequest"/>.</summary>
+    internal SubmissionGroup? Group { get; init; }
 }

@@ -15,4 +15,7 @@ public sealed record InferenceRequest
 
     /// <summary>Queue timeout; may only shorten the model's default.</summary>
     public TimeSpan? Timeout { get; init; }
+
+    /// <summary>Submitted together with others (see <see cref="SubmissionGroup"/>); null for a request on its own.</summary>
+    internal SubmissionGroup? Group { get; init; }
 }

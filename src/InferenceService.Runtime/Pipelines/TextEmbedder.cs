@@ -7,9 +7,9 @@ namespace InferenceService.Runtime.Pipelines;
 
 /// <summary>
 /// Sentence embeddings from a transformer encoder (MiniLM, or any model with tokenizer files): tokenise (with the
-/// query or passage prefix the model asks for), pad a request's texts to its longest on the right (mask 0 on padding,
-/// which pooling ignores), pool the hidden states (<see cref="TextPooling"/>: mean over the mask, the first token, or
-/// the last real token) and, unless the model says otherwise, L2-normalise.
+/// query or passage prefix the model asks for), send each text as its own request (the batcher pads it on the right to
+/// its batch's longest, mask 0 on padding, which pooling ignores), pool the hidden states (<see cref="TextPooling"/>:
+/// mean over the mask, the first token, or the last real token) and, unless the model says otherwise, L2-normalise.
 /// </summary>
 public sealed class TextEmbedder : ITaskPipeline
 {
@@ -89,59 +89,121 @@ public sealed class TextEmbedder : ITaskPipeline
     }
 
     /// <summary>
-    /// Embeddings of already encoded texts, in order: more than the model's max_batch_size are sent as several
-    /// requests of at most that many. Pooled as the model's pipeline says, and L2-normalised when <paramref name="normalize"/>.
+    /// Embeddings of already encoded texts, in order. With a dynamic batcher each text is its own request, padded to its
+    /// own length only, all submitted together (a <see cref="SubmissionGroup"/>): the batcher then puts each text in a
+    /// batch of its own length, with other requests' texts, so texts of 10 and 250 tokens no longer cost 2 × 250.
+    /// Without one (nothing would batch them), consecutive texts go together, at most max_batch_size a request, each
+    /// request padded to its longest. The first text to fail (in the request's order) fails the request with its own
+    /// error, and the texts still waiting are cancelled. Pooled as the model's pipeline says, and L2-normalised when
+    /// <paramref name="normalize"/>.
     /// </summary>
     public async Task<IReadOnlyList<TextEmbedding>> EmbedAsync(InferenceGateway gateway, InferenceTicket ticket, IReadOnlyList<EncodedText> encoded, bool normalize, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(gateway);
         ArgumentNullException.ThrowIfNull(ticket);
         ArgumentNullException.ThrowIfNull(encoded);
-        var model = ticket.Model;
         if (encoded.Any(e => e.Ids.Count == 0))
         {
             throw PipelineException.BadRequest("An input has no tokens; pooling nothing gives no embedding.");
         }
 
-        var result = new List<TextEmbedding>(encoded.Count);
-        foreach (var chunk in Chunks(encoded, PipelineTensors.MaxItems(model.Config), model.Config.DynamicBatching?.MaxBatchTokens))
+        var config = ticket.Model.Config;
+        var runs = encoded.Chunk(config.DynamicBatching is null ? PipelineTensors.MaxItems(config) : 1).ToArray();
+        if (runs.Length <= 1)
         {
-            var length = chunk.Max(e => e.Ids.Count);
-            var ids = new long[chunk.Length * length];
-            var mask = new long[chunk.Length * length];
-            for (var i = 0; i < chunk.Length; i++)
+            return runs.Length == 0 ? [] : await EmbedRunAsync(gateway, ticket, runs[0], normalize, group: null, cancellationToken).ConfigureAwait(false);
+        }
+
+        var answers = new Task<TextEmbedding[]>?[runs.Length];
+        using var rest = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using (var group = new SubmissionGroup())
+        {
+            for (var i = 0; i < runs.Length; i++)
             {
-                for (var t = 0; t < chunk[i].Ids.Count; t++)
+                answers[i] = EmbedRunOfManyAsync(gateway, ticket, runs[i], normalize, group, rest);
+                if (rest.IsCancellationRequested)
                 {
-                    ids[(i * length) + t] = chunk[i].Ids[t];
-                    mask[(i * length) + t] = 1;
+                    // Refused at once (e.g. the queue is full) or cancelled: the request has failed, so the rest are not submitted.
+                    break;
                 }
             }
+        }
 
-            var shape = PipelineTensors.Shape(model.Config, chunk.Length, length);
-            List<Tensor> inputs =
-            [
-                Tensor.Create(IdsInput, TensorDataType.Int64, shape, ids),
-                Tensor.Create(MaskInput, TensorDataType.Int64, shape, mask),
-            ];
-            if (_takesTypeIds)
+        var submitted = answers.OfType<Task<TextEmbedding[]>>().ToArray();
+        try
+        {
+            await Task.WhenAll(submitted).ConfigureAwait(false);
+        }
+        catch (Exception) when (submitted.Any(t => t.IsFaulted || t.IsCanceled))
+        {
+            // Which error the request gets is chosen below, not by WhenAll.
+        }
+
+        // The caller's cancellation, else the first failure in the request's order (as when the texts ran in order),
+        // else a cancellation from further in.
+        cancellationToken.ThrowIfCancellationRequested();
+        if ((Array.Find(submitted, t => t.IsFaulted) ?? Array.Find(submitted, t => t.IsCanceled)) is { } failed)
+        {
+            await failed.ConfigureAwait(false);
+        }
+
+        return [.. submitted.SelectMany(t => t.Result)];
+    }
+
+    /// <summary>One request of several: its failure cancels the others still running (their request has failed) before it is thrown.</summary>
+    private async Task<TextEmbedding[]> EmbedRunOfManyAsync(InferenceGateway gateway, InferenceTicket ticket, EncodedText[] run, bool normalize, SubmissionGroup group, CancellationTokenSource rest)
+    {
+        try
+        {
+            return await EmbedRunAsync(gateway, ticket, run, normalize, group, rest.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await rest.CancelAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Consecutive texts as one request, padded on the right to the longest of them.</summary>
+    private async Task<TextEmbedding[]> EmbedRunAsync(InferenceGateway gateway, InferenceTicket ticket, EncodedText[] run, bool normalize, SubmissionGroup? group, CancellationToken cancellationToken)
+    {
+        var model = ticket.Model;
+        var length = run.Max(e => e.Ids.Count);
+        var ids = new long[run.Length * length];
+        var mask = new long[run.Length * length];
+        for (var i = 0; i < run.Length; i++)
+        {
+            for (var t = 0; t < run[i].Ids.Count; t++)
             {
-                inputs.Add(Tensor.Create(TypeIdsInput, TensorDataType.Int64, shape, new long[ids.Length]));
+                ids[(i * length) + t] = run[i].Ids[t];
+                mask[(i * length) + t] = 1;
+            }
+        }
+
+        var shape = PipelineTensors.Shape(model.Config, run.Length, length);
+        List<Tensor> inputs =
+        [
+            Tensor.Create(IdsInput, TensorDataType.Int64, shape, ids),
+            Tensor.Create(MaskInput, TensorDataType.Int64, shape, mask),
+        ];
+        if (_takesTypeIds)
+        {
+            inputs.Add(Tensor.Create(TypeIdsInput, TensorDataType.Int64, shape, new long[ids.Length]));
+        }
+
+        var outputs = await gateway.SubmitAsync(ticket, new(inputs, [_outputName]) { Group = group }, cancellationToken).ConfigureAwait(false);
+        using var pool = InferenceTelemetry.StartStage(InferenceTelemetry.PostprocessSpan, model.Name);
+        var states = PipelineTensors.Rows(outputs[0], run.Length * length, Width, model.Name);
+        var result = new TextEmbedding[run.Length];
+        for (var i = 0; i < run.Length; i++)
+        {
+            var vector = Pool(states.AsSpan(i * length * Width, length * Width), run[i].Ids.Count);
+            if (normalize)
+            {
+                VectorMath.L2Normalize(vector);
             }
 
-            var outputs = await gateway.SubmitAsync(ticket, new(inputs, [_outputName]), cancellationToken).ConfigureAwait(false);
-            using var pool = InferenceTelemetry.StartStage(InferenceTelemetry.PostprocessSpan, model.Name);
-            var states = PipelineTensors.Rows(outputs[0], chunk.Length * length, Width, model.Name);
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                var vector = Pool(states.AsSpan(i * length * Width, length * Width), chunk[i].Ids.Count);
-                if (normalize)
-                {
-                    VectorMath.L2Normalize(vector);
-                }
-
-                result.Add(new TextEmbedding(vector, chunk[i].Ids.Count, chunk[i].Truncated));
-            }
+            result[i] = new TextEmbedding(vector, run[i].Ids.Count, run[i].Truncated);
         }
 
         return result;
@@ -183,34 +245,6 @@ public sealed class TextEmbedder : ITaskPipeline
 
         var tokenizer = TextTokenizerFiles.Load(model, config);
         return new TextEmbedder(tokenizer, config, pooling, output.Name, (int)output.Dims[^1], names.Contains(TypeIdsInput));
-    }
-
-    /// <summary>
-    /// Consecutive texts per request: at most <paramref name="maxItems"/>, and with dynamic_batching.max_batch_tokens at most
-    /// that many rows × longest tokens, since the batcher refuses a request that costs more than a whole batch may.
-    /// </summary>
-    private static IEnumerable<EncodedText[]> Chunks(IReadOnlyList<EncodedText> encoded, int maxItems, long? budget)
-    {
-        var start = 0;
-        while (start < encoded.Count)
-        {
-            var end = start + 1;
-            var longest = encoded[start].Ids.Count;
-            while (end < encoded.Count && end - start < maxItems)
-            {
-                var next = Math.Max(longest, encoded[end].Ids.Count);
-                if (budget is { } tokens && (long)(end - start + 1) * next > tokens)
-                {
-                    break;
-                }
-
-                longest = next;
-                end++;
-            }
-
-            yield return encoded.Skip(start).Take(end - start).ToArray();
-            start = end;
-        }
     }
 
     /// <summary>One vector from the first <paramref name="tokens"/> rows (exactly the positions whose mask is 1).</summary>

@@ -64,18 +64,45 @@ public sealed class ModelCallContractTests
     }
 
     [Fact]
-    public async Task TextEmbedder_TextsCostMoreThanMaxBatchTokensTogether_SendsConsecutiveRequestsWithinIt()
+    public async Task TextEmbedder_SeveralTextsWithDynamicBatching_SendsEachAsItsOwnRowInOrderAsOneGroup()
     {
-        var config = MiniLmWithBudget(512);
-        var (gateway, runner) = RecordingRunner.Serve("minilm", config, HiddenStates, Path.Combine(RepoModels.Dir("minilm"), "1"));
+        var (gateway, runner) = RecordingRunner.Serve("minilm", RepoModels.Config("minilm"), HiddenStates, Path.Combine(RepoModels.Dir("minilm"), "1"));
         var long200 = string.Join(' ', Enumerable.Repeat("hello", 198));
 
         using var ticket = gateway.AdmitPipeline<TextEmbedder>("minilm", PipelineKinds.TextEmbedder, out var embedder);
-        var embeddings = await embedder.EmbedAsync(gateway, ticket, [long200, long200, long200, "hello"], 256, CancellationToken.None);
+        var embeddings = await embedder.EmbedAsync(gateway, ticket, [long200, "hello", long200, "hello world"], 256, CancellationToken.None);
 
-        // 2 × 200 = 400 fits 512, a third 200 would make 600; the short text joins the last one (2 × 200 again).
-        Assert.Equal([[2L, 200], [2L, 200]], runner.Requests.Select(r => r.Inputs[0].Shape));
-        Assert.Equal([200, 200, 200, 3], embeddings.Select(e => e.Tokens));
+        // Each text padded to nothing but itself: the batcher, not the request, decides which texts share a batch.
+        Assert.Equal([[1L, 200], [1L, 3], [1L, 200], [1L, 4]], runner.Requests.Select(r => r.Inputs[0].Shape));
+        Assert.Single(runner.Requests.Select(r => r.Group).Distinct());
+        Assert.NotNull(runner.Requests[0].Group);
+        Assert.Equal([200, 3, 200, 4], embeddings.Select(e => e.Tokens));
+    }
+
+    [Fact]
+    public async Task TextEmbedder_OneText_SendsItWithoutAGroup()
+    {
+        var (gateway, runner) = RecordingRunner.Serve("minilm", RepoModels.Config("minilm"), HiddenStates, Path.Combine(RepoModels.Dir("minilm"), "1"));
+
+        using var ticket = gateway.AdmitPipeline<TextEmbedder>("minilm", PipelineKinds.TextEmbedder, out var embedder);
+        await embedder.EmbedAsync(gateway, ticket, ["hello world"], 256, CancellationToken.None);
+
+        var request = Assert.Single(runner.Requests);
+        Assert.Null(request.Group);
+    }
+
+    [Fact]
+    public async Task TextEmbedder_SeveralTextsWithoutDynamicBatching_SendsConsecutiveTextsOfAtMostMaxBatchSizeTogether()
+    {
+        var config = RepoModels.Config("minilm") with { MaxBatchSize = 2, DynamicBatching = null };
+        var (gateway, runner) = RecordingRunner.Serve("minilm", config, HiddenStates, Path.Combine(RepoModels.Dir("minilm"), "1"));
+
+        using var ticket = gateway.AdmitPipeline<TextEmbedder>("minilm", PipelineKinds.TextEmbedder, out var embedder);
+        var embeddings = await embedder.EmbedAsync(gateway, ticket, ["hello", "hello world", "hello"], 256, CancellationToken.None);
+
+        // Nothing would batch single texts, so the request's own texts go together, padded to their longest.
+        Assert.Equal([[2L, 4], [1L, 3]], runner.Requests.Select(r => r.Inputs[0].Shape));
+        Assert.Equal([3, 4, 3], embeddings.Select(e => e.Tokens));
     }
 
     [Fact]

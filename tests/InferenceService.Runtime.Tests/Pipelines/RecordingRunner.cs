@@ -18,11 +18,17 @@ internal sealed class RecordingRunner(Func<InferenceRequest, IReadOnlyList<Tenso
     public static (InferenceGateway Gateway, RecordingRunner Runner) Serve(string name, ModelConfig config, Func<InferenceRequest, IReadOnlyList<Tensor>> answer, string? directory = null)
     {
         var runner = new RecordingRunner(answer);
+        return (ServeWith(name, config, runner, directory), runner);
+    }
+
+    /// <summary>As <see cref="Serve"/>, with requests going to <paramref name="runner"/> (e.g. a batcher over a fake or real executor).</summary>
+    public static InferenceGateway ServeWith(string name, ModelConfig config, IModelRunner runner, string? directory = null)
+    {
         var model = new ModelVersion(name, 1, config, directory ?? Path.GetTempPath());
         model.MarkReady(null!, runner, new VersionServices(TaskPipelines.Build(model, _ => null), Metrics: null, InputRanges: null));
         var registry = new ModelRegistry();
         registry.Publish(new ModelEntry(name, Path.GetTempPath(), config, [model], [], fingerprint: null));
-        return (new InferenceGateway(registry), runner);
+        return new InferenceGateway(registry);
     }
 
     public Task<IReadOnlyList<Tensor>> InferAsync(InferenceRequest request, CancellationToken cancellationToken)

@@ -80,7 +80,7 @@ public sealed class ModelConfigApiTests(ServiceFixture service) : IDisposable
         Assert.Equal("0", parameters["inputs.input_ids.pad_value"]!["string_value"]!.GetValue<string>());
         Assert.Equal("""["cuda","cpu"]""", parameters["execution_providers"]!["string_value"]!.GetValue<string>());
         Assert.Equal("text-embedder", JsonNode.Parse(parameters["pipeline"]!["string_value"]!.GetValue<string>())!["kind"]!.GetValue<string>());
-        Assert.Equal("8192", parameters["dynamic_batching.max_batch_tokens"]!["string_value"]!.GetValue<string>());
+        Assert.Equal("2048", parameters["dynamic_batching.max_batch_tokens"]!["string_value"]!.GetValue<string>());
         Assert.Null(parameters["dynamic_batching.latency_target_ms"]);
     }
 

@@ -56,6 +56,34 @@ public sealed class TextApiTests(ServiceFixture fixture)
     }
 
     [Fact]
+    public async Task Embeddings_SeveralTextsAcrossLengthBuckets_EachEqualsItsEmbeddingAloneInTheRequestsOrder()
+    {
+        // 7 to ~120 tokens: MiniLM's length buckets 16, 32, 64 and 128, so the texts run in different batches.
+        string[] texts =
+        [
+            string.Join(' ', Enumerable.Repeat("Each text of a request goes to the batcher on its own.", 9)),
+            "This is a test.",
+            "A man is eating a piece of bread while the girl is carrying a baby down the road.",
+            string.Join(' ', Enumerable.Repeat("The quick brown fox jumps over the lazy dog.", 4)),
+            "Short.",
+        ];
+
+        var together = await ReadOkAsync(await PostJsonAsync(_client, "/v1/text/embeddings", JsonSerializer.Serialize(new { texts })));
+
+        var data = together.GetProperty("data");
+        Assert.Equal(texts.Length, data.GetArrayLength());
+        for (var i = 0; i < texts.Length; i++)
+        {
+            var alone = (await ReadOkAsync(await PostJsonAsync(_client, "/v1/text/embeddings", JsonSerializer.Serialize(new { texts = new[] { texts[i] } })))).GetProperty("data")[0];
+            Assert.Equal(alone.GetProperty("tokens").GetInt32(), data[i].GetProperty("tokens").GetInt32());
+            var expected = Floats(alone.GetProperty("embedding"));
+            var actual = Floats(data[i].GetProperty("embedding"));
+            var difference = expected.Zip(actual, (a, b) => Math.Abs(a - b)).Max();
+            Assert.True(difference <= 1e-5f, $"text {i}: differs by {difference} from its embedding alone");
+        }
+    }
+
+    [Fact]
     public async Task Similarity_KnownSentences_ReturnsKnownCosinesSortedDescending()
     {
         var body = await ReadOkAsync(await PostJsonAsync(_client, "/v1/text/similarity",

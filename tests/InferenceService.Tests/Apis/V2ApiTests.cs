@@ -156,15 +156,15 @@ public sealed class V2ApiTests(ServiceFixture service)
     [Fact]
     public async Task Infer_PaddedSizeOverMaxBatchTokens_400SaysTheCostAndTheBudget()
     {
-        // 17 rows × 512 = 8704 tokens, over MiniLM's max_batch_tokens 8192 although within max_batch_size 64.
-        var ids = new long[17 * 512];
-        long[] shape = [17, 512];
+        // 5 rows × 512 = 2560 tokens, over MiniLM's max_batch_tokens 2048 although within max_batch_size 64.
+        var ids = new long[5 * 512];
+        long[] shape = [5, 512];
         var request = V2Json.Request(V2Json.Tensor("input_ids", "INT64", shape, ids), V2Json.Tensor("attention_mask", "INT64", shape, ids), V2Json.Tensor("token_type_ids", "INT64", shape, ids));
 
         var (body, status) = await V2Json.PostAsync(_client, "/v2/models/minilm/infer", request);
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Contains("17 rows × 512 = 8704 exceeds dynamic_batching.max_batch_tokens 8192", body["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("5 rows × 512 = 2560 exceeds dynamic_batching.max_batch_tokens 2048", body["error"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]
