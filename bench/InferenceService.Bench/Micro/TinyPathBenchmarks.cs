@@ -8,6 +8,7 @@ using InferenceService.Runtime.Sessions;
 using InferenceService.Runtime.Telemetry;
 using InferenceService.Runtime.Tensors;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.ML.OnnxRuntime;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 
@@ -46,6 +47,9 @@ public class TinyPathBenchmarks
     private IModelRunner _ortStack = null!;
     private IModelRunner _bareBatcher = null!;
     private BatchingModel _batchingModel = null!;
+    private InferenceSession _session = null!;
+    private RunOptions _runOptions = null!;
+    private OrtValue[] _ortInputs = [];
     private ModelMetrics _metrics = null!;
 
     [GlobalSetup]
@@ -74,6 +78,13 @@ public class TinyPathBenchmarks
         _onePool = factory.Create(Model, Path.Combine(dir, version, ModelConfigLoader.ModelFileName), config with { ExecutionProviders = ["cpu"], IntraOpThreads = 1 });
         _ortStack = ModelRunnerFactory.Create(_metrics, config, _pool, services, TimeProvider.System, NullLoggerFactory.Instance);
         _batchingModel = new BatchingModel(Model, config, TimeProvider.System);
+
+        // The engine's own floor: one session as the pool builds it (spinning off), inputs and run options made once.
+        using var options = new SessionOptions { IntraOpNumThreads = Math.Max(1, Environment.ProcessorCount), InterOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        _session = new InferenceSession(Path.Combine(dir, version, ModelConfigLoader.ModelFileName), options);
+        _runOptions = new RunOptions();
+        _ortInputs = [OrtValue.CreateTensorValueFromMemory(new[] { 1L }, [1, 1]), OrtValue.CreateTensorValueFromMemory(new[] { 0L }, [1, 1])];
     }
 
     [GlobalCleanup]
@@ -87,6 +98,13 @@ public class TinyPathBenchmarks
         await _fakeNoPolicy.DisposeAsync();
         _pool.Dispose();
         _onePool.Dispose();
+        foreach (var value in _ortInputs)
+        {
+            value.Dispose();
+        }
+
+        _runOptions.Dispose();
+        _session.Dispose();
         _environment.Dispose();
         _meterProvider.Dispose();
         _meterFactory.Dispose();
@@ -113,8 +131,25 @@ public class TinyPathBenchmarks
     [Benchmark(Description = "ONNX Runtime recommender alone (session pool)")]
     public Task<IReadOnlyList<Tensor>> PoolOnly() => _pool.ExecuteAsync(_request.Inputs, _request.Outputs!, CancellationToken.None);
 
+    [Benchmark(Description = "ONNX Runtime recommender, bare session.Run (inputs and run options made once)")]
+    public int BareRun()
+    {
+        using var outputs = _session.Run(_runOptions, ["user_ids", "item_ids"], _ortInputs, ["user_scores"]);
+        return outputs.Count;
+    }
+
     [Benchmark(Description = "ONNX Runtime recommender alone, intra_op_threads 1")]
     public Task<IReadOnlyList<Tensor>> PoolOneThread() => _onePool.ExecuteAsync(_request.Inputs, _request.Outputs!, CancellationToken.None);
+
+    /// <summary>What ModelStatistics and ObservedRunner tell the instruments for one request run as a batch of one.</summary>
+    [Benchmark(Description = "Metrics of one request (batch of one)")]
+    public void Metrics()
+    {
+        _metrics.Execution(1);
+        _metrics.Compute(0.000_001, 0.000_010, 0.000_001);
+        _metrics.Queue(0.000_001);
+        _metrics.Success(0.000_020);
+    }
 
     [Benchmark(Description = "BatchingModel.Describe, recommender request")]
     public int Describe() => _batchingModel.Describe(_request).Rows;

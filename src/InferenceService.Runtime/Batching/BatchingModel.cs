@@ -123,7 +123,7 @@ internal sealed class BatchingModel
             var variable = InputVariableAxes(tensor.Name, tensor.Shape.Length);
             key.AppendFormatted(tensor.Name);
             key.AppendLiteral(":");
-            key.AppendFormatted((int)tensor.DataType);
+            AppendNumber(ref key, (int)tensor.DataType);
             key.AppendLiteral("[");
             for (var axis = 1; axis < tensor.Shape.Length; axis++)
             {
@@ -134,7 +134,7 @@ internal sealed class BatchingModel
                 }
                 else
                 {
-                    key.AppendFormatted(tensor.Shape[axis]);
+                    AppendNumber(ref key, tensor.Shape[axis]);
                     key.AppendLiteral(",");
                 }
             }
@@ -171,7 +171,7 @@ internal sealed class BatchingModel
         }
 
         key.AppendLiteral("#b");
-        key.AppendFormatted(bucket);
+        AppendNumber(ref key, bucket);
         return new RequestShape(_shapeKeys.Intern(ref key), (int)rows, length, outputs);
     }
 
@@ -217,6 +217,17 @@ internal sealed class BatchingModel
 
     /// <summary>Per tensor axis (0 = batch), whether the output's config declares it -1.</summary>
     public bool[] OutputVariableAxes(string name) => _outputVariableAxes.TryGetValue(name, out var axes) ? axes : [];
+
+    /// <summary>
+    /// Through a span: the handler's generic AppendFormatted boxes a number until the JIT has optimised the caller, and
+    /// Describe runs on every request.
+    /// </summary>
+    private static void AppendNumber(ref DefaultInterpolatedStringHandler key, long value)
+    {
+        Span<char> digits = stackalloc char[20];
+        value.TryFormat(digits, out var written, default, CultureInfo.InvariantCulture);
+        key.AppendFormatted((ReadOnlySpan<char>)digits[..written]);
+    }
 
     /// <summary>Indices of <paramref name="inputs"/> in ordinal name order (a handful of inputs: insertion sort).</summary>
     private static void SortByName(IReadOnlyList<Tensor> inputs, Span<int> order)
