@@ -13,12 +13,17 @@ internal static class BatchAssembler
     public static AssembledBatch Assemble(BatchingModel model, IReadOnlyList<QueuedRequest> members, ArrayRecycler? buffers = null)
     {
         var first = members[0].Request.Inputs;
-        var maxRank = first.Max(t => t.Shape.Length);
+        var maxRank = 0;
+        for (var i = 0; i < first.Count; i++)
+        {
+            maxRank = Math.Max(maxRank, first[i].Shape.Length);
+        }
+
         var padded = new long[maxRank];
         var own = new long[members.Count][];
         var inputs = new Tensor[first.Count];
         var parts = new Tensor[members.Count];
-        var rented = new List<Tensor>(members.Count == 1 ? 0 : first.Count);
+        IReadOnlyList<Tensor> rented = members.Count == 1 ? [] : new List<Tensor>(first.Count);
         for (var m = 0; m < members.Count; m++)
         {
             own[m] = new long[maxRank];
@@ -59,13 +64,58 @@ internal static class BatchAssembler
             else
             {
                 inputs[i] = TensorBatching.Concat(parts, itemShape, model.PadValue(name), buffers);
-                rented.Add(inputs[i]);
+                ((List<Tensor>)rented).Add(inputs[i]);
             }
         }
 
+        long rows = 0;
+        for (var m = 0; m < members.Count; m++)
+        {
+            rows += members[m].Shape.Rows;
+        }
+
+        return new AssembledBatch(inputs, OutputNames(model, members), rows, padded, own, rented, buffers);
+    }
+
+    /// <summary>The union of the members' requested outputs, in the model's order.</summary>
+    private static IReadOnlyList<string> OutputNames(BatchingModel model, IReadOnlyList<QueuedRequest> members)
+    {
+        if (members.Count == 1)
+        {
+            // A lone member (every inline run): its own list, without the set a union needs.
+            var own = members[0].Shape.Outputs;
+            if (ReferenceEquals(own, model.AllOutputs))
+            {
+                return own;
+            }
+
+            var names = new List<string>(own.Count);
+            foreach (var name in model.AllOutputs)
+            {
+                if (Contains(own, name))
+                {
+                    names.Add(name);
+                }
+            }
+
+            return names;
+        }
+
         var wanted = members.SelectMany(m => m.Shape.Outputs).ToHashSet(StringComparer.Ordinal);
-        var outputNames = model.AllOutputs.Where(wanted.Contains).ToList();
-        return new AssembledBatch(inputs, outputNames, members.Sum(m => (long)m.Shape.Rows), padded, own, rented, buffers);
+        return model.AllOutputs.Where(wanted.Contains).ToList();
+    }
+
+    private static bool Contains(IReadOnlyList<string> names, string name)
+    {
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (names[i] == name)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Member <paramref name="index"/>'s outputs, in the order it asked for them.</summary>

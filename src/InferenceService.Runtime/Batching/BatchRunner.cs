@@ -24,8 +24,8 @@ internal sealed class BatchRunner(BatchingModel model, IBatchExecutor executor, 
     public async Task RunAsync(List<QueuedRequest> members, CancellationToken shutdown, bool backlogged = false)
     {
         BatchTracing.QueueWaits(members, timeProvider, metrics);
-        using var span = BatchTracing.StartExecute(members, metrics, members.Sum(m => (long)m.Shape.Rows));
-        var live = members.FindAll(m => !m.IsAnswered);
+        using var span = BatchTracing.StartExecute(members, metrics);
+        var live = Live(members);
         try
         {
             if (live.Count == 0)
@@ -55,7 +55,7 @@ internal sealed class BatchRunner(BatchingModel model, IBatchExecutor executor, 
             var unloaded = ex is OperationCanceledException && shutdown.IsCancellationRequested;
             if (!unloaded)
             {
-                BatcherLog.BatchFailed(logger, model.Name, live.Count, live.Sum(m => (long)m.Shape.Rows), ex);
+                BatcherLog.BatchFailed(logger, model.Name, live.Count, Rows(live), ex);
             }
 
             foreach (var member in live)
@@ -157,6 +157,31 @@ internal sealed class BatchRunner(BatchingModel model, IBatchExecutor executor, 
                 member.Succeed(answer);
             }
         }
+    }
+
+    /// <summary>The members not answered yet (cancelled or timed out meanwhile); <paramref name="members"/> itself when that is all of them, as it nearly always is.</summary>
+    private static List<QueuedRequest> Live(List<QueuedRequest> members)
+    {
+        foreach (var member in members)
+        {
+            if (member.IsAnswered)
+            {
+                return members.FindAll(m => !m.IsAnswered);
+            }
+        }
+
+        return members;
+    }
+
+    internal static long Rows(List<QueuedRequest> members)
+    {
+        long rows = 0;
+        foreach (var member in members)
+        {
+            rows += member.Shape.Rows;
+        }
+
+        return rows;
     }
 
     private void Fail(QueuedRequest member, InferenceException error)

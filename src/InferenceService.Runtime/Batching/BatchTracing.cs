@@ -38,7 +38,7 @@ internal static class BatchTracing
         }
     }
 
-    public static Activity? StartExecute(List<QueuedRequest> members, ModelMetrics? metrics, long rows)
+    public static Activity? StartExecute(List<QueuedRequest> members, ModelMetrics? metrics)
     {
         if (!InferenceTelemetry.Source.HasListeners())
         {
@@ -51,7 +51,7 @@ internal static class BatchTracing
         if (span is not null)
         {
             Describe(span, metrics);
-            span.SetTag("inference.batch_size", rows);
+            span.SetTag("inference.batch_size", BatchRunner.Rows(members));
             span.SetTag("inference.requests", members.Count);
         }
 

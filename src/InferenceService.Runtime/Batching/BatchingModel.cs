@@ -1,6 +1,8 @@
-using System.Text;
+using System.Globalization;
+using System.Runtime.CompilerServices;
 using InferenceService.Runtime.Inference;
 using InferenceService.Runtime.Repository;
+using InferenceService.Runtime.Tensors;
 
 namespace InferenceService.Runtime.Batching;
 
@@ -18,6 +20,8 @@ internal sealed class BatchingModel
 {
     private readonly Dictionary<string, TensorConfig> _inputs;
     private readonly Dictionary<string, bool[]> _outputVariableAxes;
+    private readonly Dictionary<string, bool[]> _inputVariableAxes;
+    private readonly ShapeKeys _shapeKeys = new();
 
     public BatchingModel(string name, ModelConfig config, TimeProvider timeProvider)
     {
@@ -29,6 +33,7 @@ internal sealed class BatchingModel
         AllOutputs = config.Outputs.Select(o => o.Name).ToList();
         _inputs = config.Inputs.ToDictionary(i => i.Name, StringComparer.Ordinal);
         _outputVariableAxes = config.Outputs.ToDictionary(o => o.Name, o => VariableAxes(o.Dims), StringComparer.Ordinal);
+        _inputVariableAxes = config.Inputs.ToDictionary(i => i.Name, i => VariableAxes(i.Dims), StringComparer.Ordinal);
         PreferredBatchSizes = batching.PreferredBatchSizes.ToHashSet();
         BatchCap = batching.PreferredBatchSizes.Count > 0 ? batching.PreferredBatchSizes.Max() : config.MaxBatchSize;
         QueueCapacity = batching.MaxQueueSize > 0 ? batching.MaxQueueSize : DynamicBatchingConfig.DefaultMaxQueueSize;
@@ -80,18 +85,24 @@ internal sealed class BatchingModel
     /// <exception cref="InferenceException">BadRequest, with the reason.</exception>
     public RequestShape Describe(InferenceRequest request)
     {
-        if (request.Inputs.Count == 0)
+        var inputs = request.Inputs;
+        if (inputs.Count == 0)
         {
             throw InferenceException.BadRequest($"model '{Name}': the request has no _inputs.");
         }
 
-        var rows = request.Inputs[0].Shape.Length > 0 ? request.Inputs[0].Shape[0] : 0;
-        var ordered = request.Inputs.OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
-        var key = new StringBuilder();
+        var rows = inputs[0].Shape.Length > 0 ? inputs[0].Shape[0] : 0;
+
+        // Runs per request: the key is written into a stack buffer and looked up among the keys already seen, so a
+        // request of a known shape allocates nothing here but its RequestShape.
+        Span<int> order = inputs.Count <= 16 ? stackalloc int[inputs.Count] : new int[inputs.Count];
+        SortByName(inputs, order);
+        var key = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[256]);
         long length = 0;
         string? previous = null;
-        foreach (var tensor in ordered)
+        foreach (var index in order)
         {
+            var tensor = inputs[index];
             if (tensor.Name == previous)
             {
                 throw InferenceException.BadRequest($"model '{Name}': input '{tensor.Name}' is given twice.");
@@ -106,25 +117,29 @@ internal sealed class BatchingModel
             if (tensor.Shape.Length == 0 || tensor.Shape[0] != rows)
             {
                 throw InferenceException.BadRequest(
-                    $"model '{Name}': every input needs the same batch size as dim 0; '{request.Inputs[0].Name}' has {rows}, {tensor}.");
+                    $"model '{Name}': every input needs the same batch size as dim 0; '{inputs[0].Name}' has {rows}, {tensor}.");
             }
 
             var variable = InputVariableAxes(tensor.Name, tensor.Shape.Length);
-            key.Append(tensor.Name).Append(':').Append((int)tensor.DataType).Append('[');
+            key.AppendFormatted(tensor.Name);
+            key.AppendLiteral(":");
+            AppendNumber(ref key, (int)tensor.DataType);
+            key.AppendLiteral("[");
             for (var axis = 1; axis < tensor.Shape.Length; axis++)
             {
                 if (variable[axis])
                 {
-                    key.Append("*,");
+                    key.AppendLiteral("*,");
                     length = Math.Max(length, tensor.Shape[axis]);
                 }
                 else
                 {
-                    key.Append(tensor.Shape[axis]).Append(',');
+                    AppendNumber(ref key, tensor.Shape[axis]);
+                    key.AppendLiteral(",");
                 }
             }
 
-            key.Append(']');
+            key.AppendLiteral("]");
         }
 
         if (rows < 1 || rows > MaxBatchSize)
@@ -134,11 +149,11 @@ internal sealed class BatchingModel
         }
 
         var outputs = request.Outputs ?? AllOutputs;
-        foreach (var output in outputs)
+        for (var o = 0; o < outputs.Count; o++)
         {
-            if (!_outputVariableAxes.ContainsKey(output))
+            if (!_outputVariableAxes.ContainsKey(outputs[o]))
             {
-                throw InferenceException.BadRequest($"model '{Name}' has no output '{output}'.");
+                throw InferenceException.BadRequest($"model '{Name}' has no output '{outputs[o]}'.");
             }
         }
 
@@ -155,8 +170,9 @@ internal sealed class BatchingModel
             bucket++;
         }
 
-        key.Append("#b").Append(bucket);
-        return new RequestShape(key.ToString(), (int)rows, length, outputs);
+        key.AppendLiteral("#b");
+        AppendNumber(ref key, bucket);
+        return new RequestShape(_shapeKeys.Intern(ref key), (int)rows, length, outputs);
     }
 
     /// <summary>The 0-based level for a request's priority (1 = highest); BadRequest when out of range.</summary>
@@ -194,20 +210,40 @@ internal sealed class BatchingModel
     }
 
     /// <summary>Per tensor axis (0 = batch), whether the input may be padded there.</summary>
-    public bool[] InputVariableAxes(string name, int rank)
-    {
-        if (!_inputs.TryGetValue(name, out var config) || config.Dims.Count != rank - 1)
-        {
-            return new bool[rank];
-        }
-
-        return VariableAxes(config.Dims);
-    }
+    public ReadOnlySpan<bool> InputVariableAxes(string name, int rank) =>
+        _inputVariableAxes.TryGetValue(name, out var axes) && axes.Length == rank ? axes : new bool[rank];
 
     public double PadValue(string input) => _inputs.TryGetValue(input, out var config) ? config.PadValue ?? 0 : 0;
 
     /// <summary>Per tensor axis (0 = batch), whether the output's config declares it -1.</summary>
     public bool[] OutputVariableAxes(string name) => _outputVariableAxes.TryGetValue(name, out var axes) ? axes : [];
+
+    /// <summary>
+    /// Through a span: the handler's generic AppendFormatted boxes a number until the JIT has optimised the caller, and
+    /// Describe runs on every request.
+    /// </summary>
+    private static void AppendNumber(ref DefaultInterpolatedStringHandler key, long value)
+    {
+        Span<char> digits = stackalloc char[20];
+        value.TryFormat(digits, out var written, default, CultureInfo.InvariantCulture);
+        key.AppendFormatted((ReadOnlySpan<char>)digits[..written]);
+    }
+
+    /// <summary>Indices of <paramref name="inputs"/> in ordinal name order (a handful of inputs: insertion sort).</summary>
+    private static void SortByName(IReadOnlyList<Tensor> inputs, Span<int> order)
+    {
+        for (var i = 0; i < order.Length; i++)
+        {
+            var j = i;
+            while (j > 0 && string.CompareOrdinal(inputs[order[j - 1]].Name, inputs[i].Name) > 0)
+            {
+                order[j] = order[j - 1];
+                j--;
+            }
+
+            order[j] = i;
+        }
+    }
 
     private static bool[] VariableAxes(IReadOnlyList<long> dims)
     {

@@ -10,7 +10,7 @@ namespace InferenceService.Runtime.Resilience;
 
 /// <summary>
 /// Polly around one model version's runner: a circuit breaker that counts engine failures (Backend) and execution
-/// timeouts, outside a timeout on the whole execution. An open breaker answers 503 with Retry-After at once; after
+/// timeouts, outside a timeout on the whole execution (<see cref="ExecutionDeadline"/>). An open breaker answers 503 with Retry-After at once; after
 /// the break one request is let through (half-open) and its success closes the breaker again.
 /// Client mistakes, full queues and cancellations never count against the model.
 /// </summary>
@@ -67,11 +67,7 @@ internal sealed partial class ResilientRunner : IModelRunner, IModelStatistics, 
             });
         }
 
-        if (policy.ExecutionTimeout is { } timeout)
-        {
-            builder.AddTimeout(timeout);
-        }
-
+        // The execution timeout is not a Polly strategy: ExecutionDeadline arms a timer only for a call still pending.
         _pipeline = builder.Build();
     }
 
@@ -80,8 +76,8 @@ internal sealed partial class ResilientRunner : IModelRunner, IModelStatistics, 
         try
         {
             return await _pipeline.ExecuteAsync(
-                static async (state, token) => await state.inner.InferAsync(state.request, token).ConfigureAwait(false),
-                (inner: _inner, request),
+                static (state, token) => new ValueTask<IReadOnlyList<Tensor>>(state.self.RunAsync(state.request, token)),
+                (self: this, request),
                 cancellationToken).ConfigureAwait(false);
         }
         catch (BrokenCircuitException e)
@@ -97,6 +93,12 @@ internal sealed partial class ResilientRunner : IModelRunner, IModelStatistics, 
             throw new InferenceException(InferenceErrorKind.Timeout, $"Model '{_model}': the request exceeded the execution timeout of {e.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s.", e);
         }
     }
+
+    /// <summary>The inner call within the execution timeout, inside the breaker, so that a timeout counts against the model.</summary>
+    private Task<IReadOnlyList<Tensor>> RunAsync(InferenceRequest request, CancellationToken cancellationToken) =>
+        _policy.ExecutionTimeout is { } timeout
+            ? ExecutionDeadline.RunAsync(static (s, token) => s.inner.InferAsync(s.request, token), (inner: _inner, request), timeout, _timeProvider, cancellationToken)
+            : _inner.InferAsync(request, cancellationToken);
 
     public ModelStatisticsSnapshot GetStatistics() => ((IModelStatistics)_inner).GetStatistics();
 

@@ -12,16 +12,17 @@ public sealed class ModelMetrics(InferenceMeters meters, string model, long vers
     /// <summary>Written on batch spans.</summary>
     public string ExecutionProvider => executionProvider;
 
-    // The version boxed once, not on each of a request's eight measurements.
+    // The version boxed once, not on each of a request's measurements.
     private readonly object _version = version;
+
+    private readonly RequestCounts _counts = meters.Counts(model, version);
 
     private TagList Tags => InferenceMeters.Tags(model, _version);
 
     internal void Success(double seconds)
     {
-        var tags = Tags;
-        meters.RequestSuccess.Add(1, tags);
-        meters.RequestDuration.Record(seconds, tags);
+        Interlocked.Increment(ref _counts.Success);
+        meters.RequestDuration.Record(seconds, Tags);
     }
 
     internal void Failure(Exception error)
@@ -33,10 +34,9 @@ public sealed class ModelMetrics(InferenceMeters meters, string model, long vers
 
     internal void Execution(long items)
     {
-        var tags = Tags;
-        meters.ExecutionCount.Add(1, tags);
-        meters.InferenceCount.Add(items, tags);
-        meters.BatchSize.Record(items, tags);
+        Interlocked.Increment(ref _counts.Executions);
+        Interlocked.Add(ref _counts.Inferences, items);
+        meters.BatchSize.Record(items, Tags);
     }
 
     internal void Compute(double input, double infer, double output)
@@ -49,5 +49,15 @@ public sealed class ModelMetrics(InferenceMeters meters, string model, long vers
 
     internal void Queue(double seconds) => meters.QueueDuration.Record(seconds, Tags);
 
-    internal void Cache(bool hit) => (hit ? meters.CacheHits : meters.CacheMisses).Add(1, Tags);
+    internal void Cache(bool hit)
+    {
+        if (hit)
+        {
+            Interlocked.Increment(ref _counts.CacheHits);
+        }
+        else
+        {
+            Interlocked.Increment(ref _counts.CacheMisses);
+        }
+    }
 }

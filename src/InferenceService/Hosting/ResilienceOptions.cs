@@ -39,7 +39,8 @@ public sealed class ResilienceOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        // Polly's timeout strategy refuses less than 10 ms; a smaller positive value is a typo for seconds vs milliseconds.
+        // At least 10 ms (the floor of Polly's timeout strategy, which timed executions before ExecutionDeadline): a smaller
+        // positive value is a typo for seconds vs milliseconds.
         if (ExecutionTimeoutSeconds is > 0 and < 0.01)
         {
             yield return new ValidationResult(
