@@ -23,7 +23,8 @@ internal static class BatchAssembler
         var own = new long[members.Count][];
         var inputs = new Tensor[first.Count];
         var parts = new Tensor[members.Count];
-        IReadOnlyList<Tensor> rented = members.Count == 1 ? [] : new List<Tensor>(first.Count);
+        // A lone member is passed through as it is: nothing is concatenated, so nothing rented.
+        List<Tensor>? rented = members.Count == 1 ? null : new(first.Count);
         for (var m = 0; m < members.Count; m++)
         {
             own[m] = new long[maxRank];
@@ -64,17 +65,11 @@ internal static class BatchAssembler
             else
             {
                 inputs[i] = TensorBatching.Concat(parts, itemShape, model.PadValue(name), buffers);
-                ((List<Tensor>)rented).Add(inputs[i]);
+                rented!.Add(inputs[i]);
             }
         }
 
-        long rows = 0;
-        for (var m = 0; m < members.Count; m++)
-        {
-            rows += members[m].Shape.Rows;
-        }
-
-        return new AssembledBatch(inputs, OutputNames(model, members), rows, padded, own, rented, buffers);
+        return new AssembledBatch(inputs, OutputNames(model, members), QueuedRequest.Rows(members), padded, own, (IReadOnlyList<Tensor>?)rented ?? [], buffers);
     }
 
     /// <summary>The union of the members' requested outputs, in the model's order.</summary>

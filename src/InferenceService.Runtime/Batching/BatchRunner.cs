@@ -55,7 +55,7 @@ internal sealed class BatchRunner(BatchingModel model, IBatchExecutor executor, 
             var unloaded = ex is OperationCanceledException && shutdown.IsCancellationRequested;
             if (!unloaded)
             {
-                BatcherLog.BatchFailed(logger, model.Name, live.Count, Rows(live), ex);
+                BatcherLog.BatchFailed(logger, model.Name, live.Count, QueuedRequest.Rows(live), ex);
             }
 
             foreach (var member in live)
@@ -171,17 +171,6 @@ internal sealed class BatchRunner(BatchingModel model, IBatchExecutor executor, 
         }
 
         return members;
-    }
-
-    internal static long Rows(List<QueuedRequest> members)
-    {
-        long rows = 0;
-        foreach (var member in members)
-        {
-            rows += member.Shape.Rows;
-        }
-
-        return rows;
     }
 
     private void Fail(QueuedRequest member, InferenceException error)

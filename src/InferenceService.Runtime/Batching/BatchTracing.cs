@@ -51,7 +51,7 @@ internal static class BatchTracing
         if (span is not null)
         {
             Describe(span, metrics);
-            span.SetTag("inference.batch_size", BatchRunner.Rows(members));
+            span.SetTag("inference.batch_size", QueuedRequest.Rows(members));
             span.SetTag("inference.requests", members.Count);
         }
 

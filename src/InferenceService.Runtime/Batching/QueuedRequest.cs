@@ -122,6 +122,18 @@ internal sealed class QueuedRequest(InferenceRequest request, RequestShape shape
         return true;
     }
 
+    /// <summary>The rows of <paramref name="members"/> together (a batch's size).</summary>
+    public static long Rows(IReadOnlyList<QueuedRequest> members)
+    {
+        long rows = 0;
+        for (var m = 0; m < members.Count; m++)
+        {
+            rows += members[m].Shape.Rows;
+        }
+
+        return rows;
+    }
+
     // Unregister does not wait for a running callback, so this is safe from inside the _cancellation callback too.
     private void Release()
     {

@@ -129,15 +129,9 @@ public sealed class TextEmbedder : ITaskPipeline
             }
         }
 
+        // Wait for all without throwing: which error the request gets is chosen below, not by WhenAll.
         var submitted = answers.OfType<Task<TextEmbedding[]>>().ToArray();
-        try
-        {
-            await Task.WhenAll(submitted).ConfigureAwait(false);
-        }
-        catch (Exception) when (submitted.Any(t => t.IsFaulted || t.IsCanceled))
-        {
-            // Which error the request gets is chosen below, not by WhenAll.
-        }
+        await ((Task)Task.WhenAll(submitted)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 
         // The caller's cancellation, else the first failure in the request's order (as when the texts ran in order),
         // else a cancellation from further in.
